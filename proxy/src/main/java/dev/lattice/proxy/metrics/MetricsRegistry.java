@@ -1,0 +1,112 @@
+package dev.lattice.proxy.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The proxy's metric families, rendered in the Prometheus text format (0.0.4). One instance per
+ * proxy, passed to the layers that count (no global registry).
+ */
+public final class MetricsRegistry {
+  private final Map<String, Object> families = new ConcurrentHashMap<>();
+  private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public Family<Counter> counter(String name, String help) {
+    return register(name, new Family<>(name, help, "counter", labels -> new Counter()));
+  }
+
+  public Family<Gauge> gauge(String name, String help) {
+    return register(name, new Family<>(name, help, "gauge", labels -> new Gauge()));
+  }
+
+  public Family<Histogram> histogram(String name, String help, double[] bounds) {
+    double[] copy = bounds.clone();
+    return register(name, new Family<>(name, help, "histogram", labels -> new Histogram(copy)));
+  }
+
+  /** A gauge computed at scrape time (e.g. a certificate's expiry), without labels. */
+  public void gauge(String name, String help, DoubleSupplier value) {
+    gauge(name, help, Labels.EMPTY, value);
+  }
+
+  /** A gauge computed at scrape time with fixed labels. Several may share a name. */
+  public void gauge(String name, String help, Labels labels, DoubleSupplier value) {
+    Family<DoubleSupplier> family =
+        register(name, new Family<>(name, help, "gauge", l -> { throw new IllegalStateException(); }));
+    family.children().put(labels, value);
+  }
+
+  /** Everything, in the Prometheus text exposition format. */
+  public String render() {
+    StringBuilder out = new StringBuilder(4096);
+    for (String name : order) {
+      Family<?> family = (Family<?>) families.get(name);
+      if (family.children().isEmpty()) {
+        continue;
+      }
+      out.append("# HELP ").append(name).append(' ').append(family.help()).append('\n');
+      out.append("# TYPE ").append(name).append(' ').append(family.type()).append('\n');
+      for (Map.Entry<Labels, ?> child : family.children().entrySet()) {
+        appendChild(out, name, child.getKey(), child.getValue());
+      }
+    }
+    return out.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Family<T> register(String name, Family<T> family) {
+    Object existing = families.putIfAbsent(name, family);
+    if (existing == null) {
+      order.add(name);
+      return family;
+    }
+    Family<T> previous = (Family<T>) existing;
+    if (!previous.type().equals(family.type())) {
+      throw new IllegalArgumentException("metric " + name + " is already a " + previous.type());
+    }
+    return previous;
+  }
+
+  private static void appendChild(StringBuilder out, String name, Labels labels, Object child) {
+    switch (child) {
+      case Counter c -> sample(out, name, labels, Long.toString(c.get()));
+      case Gauge g -> sample(out, name, labels, Long.toString(g.get()));
+      case DoubleSupplier d -> sample(out, name, labels, format(d.getAsDouble()));
+      case Histogram h -> {
+        double[] bounds = h.bounds();
+        for (int i = 0; i <= bounds.length; i++) {
+          String le = i == bounds.length ? "+Inf" : format(bounds[i]);
+          sample(out, name + "_bucket", labels.and("le", le), Long.toString(h.cumulative(i)));
+        }
+        sample(out, name + "_sum", labels, format(h.sum()));
+        sample(out, name + "_count", labels, Long.toString(h.count()));
+      }
+      default -> throw new IllegalStateException("unknown metric child " + child);
+    }
+  }
+
+  private static void sample(StringBuilder out, String name, Labels labels, String value) {
+    out.append(name);
+    if (!labels.isEmpty()) {
+      out.append('{');
+      labels.appendTo(out);
+      out.append('}');
+    }
+    out.append(' ').append(value).append('\n');
+  }
+
+  static String format(double value) {
+    if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return Double.toString(value);
+  }
+
+  /** Families by name, for tests that assert on a series without parsing text. */
+  List<String> names() {
+    return new ArrayList<>(order);
+  }
+}
