@@ -9,10 +9,16 @@ import dev.lattice.demo.bot.VoteBotWorkload;
 import dev.lattice.demo.runtime.Addresses;
 import dev.lattice.demo.runtime.GrpcWorkload;
 import dev.lattice.demo.web.WebWorkload;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -116,11 +122,13 @@ class DemoEndToEndTest {
   void badChoicesAre400WithAReason() throws Exception {
     HttpResponse<String> unknown = get("/api/vote?choice=:no_such_emoji:");
     HttpResponse<String> missing = get("/api/vote");
+    String malformed = rawStatusLine("GET /api/vote?choice=%ZZ HTTP/1.1"); // java.net.http refuses to send it
 
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(json.readTree(unknown.body()).get("error").asString()).contains(":no_such_emoji:", "/api/list");
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(json.readTree(missing.body()).get("error").asString()).startsWith("choice: missing");
+    assertThat(malformed).startsWith("HTTP/1.1 400");
   }
 
   @Test
@@ -140,7 +148,7 @@ class DemoEndToEndTest {
   @Test
   void upstreamDownIs500NamingTheService() throws Exception {
     int closedPort;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     try (WebWorkload orphan =
@@ -199,6 +207,16 @@ class DemoEndToEndTest {
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
     return http.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String rawStatusLine(String requestLine) throws Exception {
+    try (var socket = new Socket(web.address().getAddress(), web.address().getPort())) {
+      String request = requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
   }
 
   private static JsonNode standing(String shortcode) throws Exception {

@@ -8,6 +8,7 @@ import dev.lattice.demo.proto.ListAllEmojiRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class ProcessLifecycleTest {
       for (String line; (line = reader.readLine()) != null; ) {
         output.add(line);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       output.add("(output read failed: " + e + ")");
     }
   }
