@@ -25,7 +25,8 @@ public record PortRange(int low, int high) {
     try {
       return dash < 0
           ? of(Integer.parseInt(s))
-          : new PortRange(Integer.parseInt(s.substring(0, dash).strip()), Integer.parseInt(s.substring(dash + 1).strip()));
+          : new PortRange(Integer.parseInt(s.substring(0, dash).strip()),
+              Integer.parseInt(s.substring(dash + 1).strip()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("port range: '" + text + "' (expected: PORT or LOW-HIGH)", e);
     }

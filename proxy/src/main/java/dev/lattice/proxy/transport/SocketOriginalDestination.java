@@ -26,7 +26,8 @@ import java.net.UnknownHostException;
  *
  * <p>Java has no API for either option, so this calls libc's {@code getsockopt} through the FFM API
  * ({@code java.lang.foreign}); no JNI library is built or shipped. The JVM must run with {@code
- * --enable-native-access=ALL-UNNAMED} (JDK 25 only warns without it; a later JDK will refuse).
+ * --enable-native-access=ALL-UNNAMED} (JDK 25 only warns without it; a future JDK is expected to
+ * refuse). See docs/interception.md.
  *
  * <p>Only Netty epoll channels expose their file descriptor, so any other channel is reported as
  * {@link OrigDstUnavailable}. The call never blocks: the kernel answers from the conntrack entry.
@@ -69,7 +70,12 @@ public final class SocketOriginalDestination implements OriginalDestination {
     if (!(client instanceof InetSocketAddress inet) || inet.getAddress() == null) {
       throw new OrigDstUnavailable("client address " + client + " is not an IP socket address");
     }
-    return isIpv4(inet.getAddress()) ? Native.ipv4(fd) : Native.ipv6(fd);
+    try {
+      return isIpv4(inet.getAddress()) ? Native.ipv4(fd) : Native.ipv6(fd);
+    } catch (LinkageError e) {
+      // The downcall could not be linked (not Linux/glibc, or native access denied): say so per call.
+      throw new OrigDstUnavailable("native getsockopt is unavailable in this JVM: " + e, e);
+    }
   }
 
   /** True for IPv4 and IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) clients: both carry IPv4 conntrack entries. */
@@ -134,7 +140,8 @@ public final class SocketOriginalDestination implements OriginalDestination {
       try {
         rc = (int) GETSOCKOPT.invokeExact(state, fd, level, SO_ORIGINAL_DST, value, length);
       } catch (Throwable t) {
-        throw new OrigDstUnavailable("getsockopt(" + fd + ", " + levelName + ", SO_ORIGINAL_DST) could not be called", t);
+        throw new OrigDstUnavailable(
+            "getsockopt(fd " + fd + ", " + levelName + ", SO_ORIGINAL_DST) could not be called", t);
       }
       if (rc != 0) {
         int errno = (int) ERRNO.get(state, 0L);
@@ -166,6 +173,8 @@ public final class SocketOriginalDestination implements OriginalDestination {
       }
     }
 
+    // Restricted on purpose: linking libc is what this class is for (see the class comment).
+    @SuppressWarnings("restricted")
     private static MethodHandle getsockopt() {
       Linker linker = Linker.nativeLinker();
       MemorySegment symbol = linker.defaultLookup().find("getsockopt")
@@ -183,7 +192,7 @@ public final class SocketOriginalDestination implements OriginalDestination {
     private Errno() {}
 
     static String describe(int errno) {
-      String name = switch (errno) {
+      return switch (errno) {
         case 1 -> "EPERM (operation not permitted)";
         case 2 -> "ENOENT (no such file or directory)";
         case 9 -> "EBADF (bad file descriptor)";
@@ -195,7 +204,6 @@ public final class SocketOriginalDestination implements OriginalDestination {
         case 97 -> "EAFNOSUPPORT (address family not supported)";
         default -> "errno " + errno;
       };
-      return name;
     }
 
     /** Why the common failures happen, so an operator knows what to fix. */
