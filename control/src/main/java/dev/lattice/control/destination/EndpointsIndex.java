@@ -56,6 +56,11 @@ public final class EndpointsIndex implements ResourceSink, DiscoverEndpoints {
     return view(resolve(target));
   }
 
+  /** How many listeners are watching, across all service ports: for tests and diagnostics. */
+  public synchronized int listenerCount() {
+    return watched.values().stream().mapToInt(w -> w.listeners.size()).sum();
+  }
+
   // ---- ResourceSink
 
   @Override
