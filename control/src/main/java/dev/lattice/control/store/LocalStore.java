@@ -245,9 +245,11 @@ public final class LocalStore implements Store {
     return state.locked(
         () -> {
           try (FileChannel channel =
-                  FileChannel.open(
-                      root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-              FileLock ignored = channel.lock()) {
+              FileChannel.open(
+                  root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // Closing the channel releases the lock.
+            FileLock lock = channel.lock();
+            assert lock.isValid();
             state.replaceAll(scan());
             return action.run();
           } catch (IOException e) {
