@@ -1,0 +1,108 @@
+package dev.lattice.control.store;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A workload, the local mesh's pod: one or more containers sharing an address. {@code ip} is null until
+ * the workload runs; it serves traffic only while {@code ready}. A workload is meshed when it carries
+ * the {@value MeshKeys#CONTROL_PLANE_NS_LABEL} label, as an injected pod does.
+ */
+public record Workload(
+    String name,
+    String namespace,
+    String serviceAccount,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    List<Container> containers,
+    InetAddress ip,
+    boolean ready)
+    implements Resource {
+
+  public Workload {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(namespace, "namespace");
+    serviceAccount = serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount;
+    labels = Maps.sortedCopy(labels);
+    annotations = Maps.sortedCopy(annotations);
+    containers = Maps.copy(containers);
+  }
+
+  @Override
+  public ResourceRef ref() {
+    return new ResourceRef(Kind.WORKLOAD, namespace, name);
+  }
+
+  /** Every port every container declares, in declaration order. */
+  public List<ContainerPort> ports() {
+    return containers.stream().flatMap(c -> c.ports().stream()).toList();
+  }
+
+  /** The port named {@code name}, as a Service's named {@code targetPort} refers to it. */
+  public Optional<ContainerPort> port(String name) {
+    return ports().stream().filter(p -> name.equals(p.name())).findFirst();
+  }
+
+  /** The control plane this workload's proxy belongs to, if it is meshed. */
+  public Optional<String> controlPlaneNamespace() {
+    return Optional.ofNullable(labels.get(MeshKeys.CONTROL_PLANE_NS_LABEL)).filter(s -> !s.isEmpty());
+  }
+
+  public boolean meshed() {
+    return controlPlaneNamespace().isPresent();
+  }
+
+  public Workload withStatus(InetAddress newIp, boolean newReady) {
+    return new Workload(
+        name, namespace, serviceAccount, labels, annotations, containers, newIp, newReady);
+  }
+
+  public Workload withLabels(Map<String, String> newLabels) {
+    return new Workload(name, namespace, serviceAccount, newLabels, annotations, containers, ip, ready);
+  }
+
+  public Workload withAnnotations(Map<String, String> newAnnotations) {
+    return new Workload(name, namespace, serviceAccount, labels, newAnnotations, containers, ip, ready);
+  }
+
+  /** A process of the workload: what to run, with what environment, listening where. */
+  public record Container(
+      String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+      List<ContainerPort> ports) {
+    public Container {
+      Objects.requireNonNull(name, "name");
+      image = image == null ? "" : image;
+      command = Maps.copy(command);
+      args = Maps.copy(args);
+      env = Maps.copy(env);
+      ports = Maps.copy(ports);
+    }
+
+    public static Container of(String name, ContainerPort... ports) {
+      return new Container(name, "", List.of(), List.of(), List.of(), List.of(ports));
+    }
+  }
+
+  /** A literal environment variable; references to other objects ({@code valueFrom}) are not modelled. */
+  public record EnvVar(String name, String value) {
+    public EnvVar {
+      Objects.requireNonNull(name, "name");
+      value = value == null ? "" : value;
+    }
+  }
+
+  /** A port a container listens on. {@code name} may be empty. */
+  public record ContainerPort(String name, int number, Protocol protocol) {
+    public ContainerPort {
+      name = name == null ? "" : name;
+      protocol = protocol == null ? Protocol.TCP : protocol;
+    }
+
+    public static ContainerPort tcp(String name, int number) {
+      return new ContainerPort(name, number, Protocol.TCP);
+    }
+  }
+}
