@@ -136,4 +136,20 @@ class CertificateAuthorityTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void csrSignedByAnotherKeyIsRefused() throws Exception {
+    KeyPair claimed = KeyPairs.generateP256();
+    byte[] forged = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+            new org.bouncycastle.asn1.x500.X500Name("CN=" + WEB), claimed.getPublic())
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+            .build(KeyPairs.generateP256().getPrivate()))
+        .getEncoded();
+
+    assertThatThrownBy(() -> CertificateRequests.parse(forged))
+        .isInstanceOf(PkiException.class)
+        .hasMessage("certificate signing request signature does not verify with its own key");
+    assertThat(CertificateRequests.parse(CertificateRequests.create(WEB, claimed)).publicKey())
+        .isEqualTo(claimed.getPublic());
+  }
 }
