@@ -37,7 +37,7 @@ public final class IdentityApi extends IdentityGrpc.IdentityImplBase {
       outcome = certifier.certify(request.getIdentity(), request.getToken().toByteArray(),
           request.getCertificateSigningRequest().toByteArray());
     } catch (RuntimeException e) {
-      log.error("Certify for '{}' failed", request.getIdentity(), e);
+      log.error("Certify for '{}' failed", printable(request.getIdentity()), e);
       responses.onError(Status.INTERNAL.withDescription("cannot issue certificate: " + e.getMessage())
           .asRuntimeException());
       return;
@@ -48,7 +48,7 @@ public final class IdentityApi extends IdentityGrpc.IdentityImplBase {
         responses.onCompleted();
       }
       case Refused refused -> {
-        log.info("refused Certify for '{}': {}", request.getIdentity(), refused.message());
+        log.info("refused Certify for '{}': {}", printable(request.getIdentity()), printable(refused.message()));
         responses.onError(statusOf(refused).withDescription(refused.message()).asRuntimeException());
       }
     }
@@ -66,6 +66,19 @@ public final class IdentityApi extends IdentityGrpc.IdentityImplBase {
       case CertifyOutcome.TokenCheckFailed r -> Status.INTERNAL;
       case CertifyOutcome.IdentityMismatch r -> Status.FAILED_PRECONDITION;
     };
+  }
+
+  /** The caller chose these bytes: keep a log line one line, and short. */
+  static String printable(String untrusted) {
+    StringBuilder out = new StringBuilder(Math.min(untrusted.length(), 300));
+    untrusted.codePoints().limit(300).forEach(c -> {
+      if (c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT) {
+        out.append(String.format(c <= 0xff ? "\\x%02x" : "\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return untrusted.codePointCount(0, untrusted.length()) > 300 ? out + "…" : out.toString();
   }
 
   private static CertifyResponse toResponse(CertifyOutcome.Issued issued) {

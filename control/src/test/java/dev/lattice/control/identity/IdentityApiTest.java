@@ -348,6 +348,12 @@ class IdentityApiTest {
         .hasMessageContaining("found=" + expected);
   }
 
+  @Test
+  void callerChosenTextIsLoggedOnOneLine() {
+    assertThat(IdentityApi.printable("web\nFAKE LOG LINE\u202e")).isEqualTo("web\\x0aFAKE LOG LINE\\u202e");
+    assertThat(IdentityApi.printable("a".repeat(400))).hasSize(301).endsWith("…");
+  }
+
   // --- helpers ---
 
   private IdentityGrpc.IdentityBlockingStub client(IssuerSource issuers, TokenValidator validator, IdentityConfig config) {

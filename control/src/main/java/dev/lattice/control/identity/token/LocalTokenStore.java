@@ -130,8 +130,14 @@ public final class LocalTokenStore implements TokenValidator {
           "token is " + token.length + " bytes (expected: at most " + MAX_PRESENTED_TOKEN_BYTES + ")");
     }
     byte[] digest = sha256(trimTrailingWhitespace(token));
+    Index current;
+    try {
+      current = freshIndex();
+    } catch (UncheckedIOException e) {
+      return new TokenValidation.Failed(e.getMessage() + ": " + e.getCause().getMessage());
+    }
     Entry match = null;
-    for (Entry entry : freshIndex().entries()) {
+    for (Entry entry : current.entries()) {
       // No early exit: every entry is compared, each in constant time.
       if (MessageDigest.isEqual(entry.digest(), digest)) {
         match = entry;

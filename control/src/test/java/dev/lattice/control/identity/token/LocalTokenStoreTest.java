@@ -118,4 +118,18 @@ class LocalTokenStoreTest {
     assertThat(store.validate("secret-looking".getBytes())).isInstanceOf(TokenValidation.Rejected.class);
     assertThat(store.validate("stray".getBytes())).isInstanceOf(TokenValidation.Rejected.class);
   }
+
+  @Test
+  void anUnreadableDirectoryIsAFailureNotAnException() throws IOException {
+    LocalTokenStore store = LocalTokenStore.open(dir.resolve("tokens"), clock);
+    byte[] token = Files.readAllBytes(store.mint("emojivoto", "web", "web-0"));
+    Files.delete(store.fileFor("emojivoto", "web", "web-0"));
+    Files.delete(dir.resolve("tokens/emojivoto/web"));
+    Files.delete(dir.resolve("tokens/emojivoto"));
+    Files.delete(dir.resolve("tokens"));
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(store.validate(token)).isInstanceOfSatisfying(TokenValidation.Failed.class,
+        f -> assertThat(f.reason()).startsWith("cannot read token directory " + dir.resolve("tokens")));
+  }
 }
