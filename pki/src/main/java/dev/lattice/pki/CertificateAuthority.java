@@ -37,20 +37,13 @@ public final class CertificateAuthority {
   private final X509Certificate certificate;
   private final PrivateKey key;
   private final List<X509Certificate> chain;
-  private final ContentSigner signer;
-  private final JcaX509ExtensionUtils extensionUtils;
+  private final String signatureAlgorithm;
 
   private CertificateAuthority(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {
     this.certificate = certificate;
     this.key = key;
     this.chain = List.copyOf(chain);
-    try {
-      this.signer = new JcaContentSignerBuilder(KeyPairs.signatureAlgorithmFor(certificate.getPublicKey()))
-          .build(key);
-      this.extensionUtils = new JcaX509ExtensionUtils();
-    } catch (OperatorCreationException | java.security.NoSuchAlgorithmException e) {
-      throw new PkiException("cannot sign with this CA key: " + e.getMessage(), e);
-    }
+    this.signatureAlgorithm = KeyPairs.signatureAlgorithmFor(certificate.getPublicKey());
   }
 
   /**
@@ -111,6 +104,10 @@ public final class CertificateAuthority {
       notAfter = caNotAfter;
     }
     try {
+      // A fresh signer and digest per leaf: BouncyCastle's ContentSigner and JcaX509ExtensionUtils wrap
+      // one java.security.Signature / MessageDigest each and corrupt signatures when shared by threads.
+      ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).build(key);
+      JcaX509ExtensionUtils extensionUtils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
           issuerName(), serial(), Date.from(notBefore), Date.from(notAfter),
           new X500Name("CN=" + identity.value()), publicKey);
@@ -126,7 +123,7 @@ public final class CertificateAuthority {
           extensionUtils.createAuthorityKeyIdentifier(certificate));
       X509Certificate leaf = Pem.toX509(builder.build(signer).getEncoded());
       return new IssuedCertificate(leaf, chain);
-    } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+    } catch (java.io.IOException | java.security.GeneralSecurityException | OperatorCreationException e) {
       throw new PkiException("cannot issue a leaf for " + identity + ": " + e.getMessage(), e);
     }
   }

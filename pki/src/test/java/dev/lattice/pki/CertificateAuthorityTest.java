@@ -106,4 +106,50 @@ class CertificateAuthorityTest {
     assertThat(openssl.exitValue()).as(output).isZero();
     assertThat(output).contains("leaf.crt: OK");
   }
+  @Test
+  void oneCaSignsConcurrentlyWithoutCorruptingSignatures() throws Exception {
+    // The identity service signs from many gRPC threads with one CertificateAuthority.
+    int threads = 4;
+    int perThread = 100;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<List<IssuedCertificate>>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          List<IssuedCertificate> leaves = new java.util.ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            leaves.add(issuer.issueLeaf(
+                WEB, KeyPairs.generateP256().getPublic(), NOW, Duration.ofHours(24), Duration.ZERO));
+          }
+          return leaves;
+        }));
+      }
+      int verified = 0;
+      for (var future : futures) {
+        for (IssuedCertificate leaf : future.get(60, TimeUnit.SECONDS)) {
+          anchors.verifyIdentity(leaf.chain(), WEB, NOW);
+          verified++;
+        }
+      }
+      assertThat(verified).isEqualTo(threads * perThread);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void csrSignedByAnotherKeyIsRefused() throws Exception {
+    KeyPair claimed = KeyPairs.generateP256();
+    byte[] forged = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+            new org.bouncycastle.asn1.x500.X500Name("CN=" + WEB), claimed.getPublic())
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+            .build(KeyPairs.generateP256().getPrivate()))
+        .getEncoded();
+
+    assertThatThrownBy(() -> CertificateRequests.parse(forged))
+        .isInstanceOf(PkiException.class)
+        .hasMessage("certificate signing request signature does not verify with its own key");
+    assertThat(CertificateRequests.parse(CertificateRequests.create(WEB, claimed)).publicKey())
+        .isEqualTo(claimed.getPublic());
+  }
 }
