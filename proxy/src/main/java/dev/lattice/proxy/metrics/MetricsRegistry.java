@@ -39,6 +39,16 @@ public final class MetricsRegistry {
     family.children().put(labels, value);
   }
 
+  /**
+   * A counter read at scrape time from something that already counts (e.g. the JVM's CPU time),
+   * without labels. {@code value} must never decrease.
+   */
+  public void counter(String name, String help, DoubleSupplier value) {
+    Family<DoubleSupplier> family =
+        register(name, new Family<>(name, help, "counter", l -> { throw new IllegalStateException(); }));
+    family.children().put(Labels.EMPTY, value);
+  }
+
   /** Everything, in the Prometheus text exposition format. */
   public String render() {
     StringBuilder out = new StringBuilder(4096);
