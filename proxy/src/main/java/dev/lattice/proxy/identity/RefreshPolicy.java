@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
  * expires sooner.
  */
 final class RefreshPolicy {
-  static final double REFRESH_FRACTION = 0.7;
+  static final long REFRESH_TENTHS = 7;
   static final Duration FIRST_RETRY_FLOOR = Duration.ofSeconds(1);
   static final Duration UNCERTIFIED_RETRY_CAP = Duration.ofMinutes(1);
   static final Duration MIN_DELAY = Duration.ofMillis(100);
@@ -41,7 +41,8 @@ final class RefreshPolicy {
   /** Delay before refreshing a certificate valid until {@code notAfter}, obtained at {@code now}. */
   Duration afterSuccess(Instant now, Instant notAfter) {
     Duration remaining = Duration.between(now, notAfter);
-    Duration delay = Duration.ofMillis((long) (Math.max(0, remaining.toMillis()) * REFRESH_FRACTION));
+    // Integer arithmetic: 0.7 in binary floating point turns 24 h into 16:47:59.999.
+    Duration delay = Duration.ofMillis(Math.max(0, remaining.toMillis()) / 10 * REFRESH_TENTHS);
     return clamp(delay, minRefresh, maxRefresh);
   }
 

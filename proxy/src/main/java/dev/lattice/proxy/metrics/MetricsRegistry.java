@@ -109,6 +109,10 @@ public final class MetricsRegistry {
   }
 
   static String format(double value) {
+    if (Double.isInfinite(value)) {
+      // The text format spells these +Inf / -Inf; Java's "Infinity" is not in the spec.
+      return value > 0 ? "+Inf" : "-Inf";
+    }
     if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }

@@ -25,7 +25,10 @@ import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,18 @@ class IdentityClientTest {
   private static final Duration LIFETIME = Duration.ofSeconds(100);
 
   @TempDir Path dir;
+
+  @BeforeAll
+  static void pollEagerly() {
+    // Virtual time makes every wait a short one; the default 100 ms poll delay would dominate.
+    Awaitility.setDefaultPollDelay(Duration.ZERO);
+    Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+  }
+
+  @AfterAll
+  static void resetPolling() {
+    Awaitility.reset();
+  }
   private VirtualTime time;
   private FakeIdentityServer server;
   private MetricsRegistry metrics;
