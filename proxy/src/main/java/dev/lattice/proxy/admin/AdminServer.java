@@ -8,6 +8,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -49,6 +51,7 @@ public final class AdminServer implements AutoCloseable {
   private final AdminHandler handler;
   private EventLoopGroup group;
   private Channel channel;
+  private ChannelGroup connections;
 
   private AdminServer(Builder builder) {
     this.config = builder.config;
@@ -72,6 +75,8 @@ public final class AdminServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lattice-admin", true), io);
+    ChannelGroup open = new DefaultChannelGroup("lattice-admin-connections", group.next());
+    connections = open;
     try {
       channel = new ServerBootstrap()
           .group(group)
@@ -79,6 +84,7 @@ public final class AdminServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              open.add(ch);
               ch.pipeline().addLast(
                   new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS),
                   new HttpServerCodec(),
@@ -118,9 +124,14 @@ public final class AdminServer implements AutoCloseable {
     if (channel != null) {
       channel.close().syncUninterruptibly();
     }
+    // Close accepted connections ourselves: an event loop shutting down does not reliably close a
+    // connection that is mid-request, and a client would then wait on it forever. Accepts and this
+    // group share the single loop, so once the listener is closed no connection can be missed.
+    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     group = null;
     channel = null;
+    connections = null;
   }
 
   /** Collaborators of the admin server; only the config is required. */

@@ -47,7 +47,8 @@ public record HostAndPort(String host, int port) {
    * control addresses; every other address needs a server identity.
    */
   public boolean isLoopback() {
-    if (host.toLowerCase(Locale.ROOT).equals("localhost") || host.equalsIgnoreCase("localhost.")) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    if (lower.equals("localhost") || lower.equals("localhost.")) {
       return true;
     }
     if (!IpLiterals.isIpv4(host) && !IpLiterals.isIpv6(host)) {

@@ -80,31 +80,6 @@ public final class IdentityClient implements CredentialSource, AutoCloseable {
   private volatile KeyPair keys;
   private volatile byte[] csr;
 
-  private IdentityClient(Builder builder) {
-    this.config = builder.config;
-    this.clock = builder.clock;
-    if (builder.scheduler != null) {
-      this.scheduler = builder.scheduler;
-      this.ownedExecutor = null;
-    } else {
-      this.ownedExecutor = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("lattice-identity").daemon().factory());
-      this.scheduler = Scheduler.of(ownedExecutor);
-    }
-    if (builder.channel != null) {
-      this.channel = builder.channel;
-      this.ownsChannel = false;
-    } else {
-      this.channel = NettyChannelBuilder
-          .forAddress(config.serviceAddress().host(), config.serviceAddress().port())
-          .usePlaintext()
-          .build();
-      this.ownsChannel = true;
-    }
-    this.policy = new RefreshPolicy(config.minRefresh(), config.maxRefresh(), builder.random);
-    this.metrics = new IdentityMetrics(builder.metrics);
-  }
-
   public static Builder builder(IdentityConfig config) {
     return new Builder(config);
   }
@@ -193,6 +168,31 @@ public final class IdentityClient implements CredentialSource, AutoCloseable {
     synchronized (lock) {
       return Optional.ofNullable(nextAttemptAt);
     }
+  }
+
+  private IdentityClient(Builder builder) {
+    this.config = builder.config;
+    this.clock = builder.clock;
+    if (builder.scheduler != null) {
+      this.scheduler = builder.scheduler;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("lattice-identity").daemon().factory());
+      this.scheduler = Scheduler.of(ownedExecutor);
+    }
+    if (builder.channel != null) {
+      this.channel = builder.channel;
+      this.ownsChannel = false;
+    } else {
+      this.channel = NettyChannelBuilder
+          .forAddress(config.serviceAddress().host(), config.serviceAddress().port())
+          .usePlaintext()
+          .build();
+      this.ownsChannel = true;
+    }
+    this.policy = new RefreshPolicy(config.minRefresh(), config.maxRefresh(), builder.random);
+    this.metrics = new IdentityMetrics(builder.metrics);
   }
 
   private void attempt() {

@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,6 +173,16 @@ class AdminServerTest {
   }
 
   @Test
+  void oversizedBodiesAreRefused() throws Exception {
+    start(true);
+    HttpResponse<byte[]> response = http.send(request("/shutdown")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[AdminServer.MAX_REQUEST_BYTES + 1])).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(shutdowns.get()).isZero();
+  }
+
+  @Test
   void keepsConnectionsAliveAcrossRequests() throws Exception {
     start(false);
     try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
@@ -181,6 +192,21 @@ class AdminServerTest {
       out.flush();
       String both = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
       assertThat(both).contains("HTTP/1.1 200 OK", "live\n", "HTTP/1.1 503 Service Unavailable", "not ready\n");
+    }
+  }
+
+  @Test
+  void closingHangsUpOpenConnections() throws Exception {
+    start(false);
+    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      byte[] response = new byte[256];
+      assertThat(new String(response, 0, in.read(response), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+      // The connection is kept alive and idle; closing the server must end it, not strand it.
+      server.close();
+      assertThat(in.read()).isEqualTo(-1);
     }
   }
 
@@ -206,7 +232,9 @@ class AdminServerTest {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path));
+    // A timeout so that a server which stops answering fails the test instead of hanging it.
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path))
+        .timeout(Duration.ofSeconds(10));
   }
 
   private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {

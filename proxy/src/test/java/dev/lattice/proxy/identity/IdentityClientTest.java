@@ -76,7 +76,7 @@ class IdentityClientTest {
   }
 
   @AfterEach
-  void tearDown() throws InterruptedException {
+  void tearDown() {
     client.close();
     server.close();
   }

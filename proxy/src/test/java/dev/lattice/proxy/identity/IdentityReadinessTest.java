@@ -80,7 +80,8 @@ class IdentityReadinessTest {
   }
 
   private static HttpResponse<String> get(HttpClient http, InetSocketAddress address, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path)).build(),
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path))
+            .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

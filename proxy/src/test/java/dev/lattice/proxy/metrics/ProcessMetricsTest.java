@@ -35,7 +35,7 @@ class ProcessMetricsTest {
     ProcessMetrics.register(registry);
     double before = PrometheusText.parse(registry.render()).value("process_open_fds").orElseThrow();
     Path file = Files.createTempFile("fds", ".txt");
-    try (var a = Files.newInputStream(file); var b = Files.newInputStream(file); var c = Files.newInputStream(file)) {
+    try (var _ = Files.newInputStream(file); var _ = Files.newInputStream(file); var _ = Files.newInputStream(file)) {
       double during = PrometheusText.parse(registry.render()).value("process_open_fds").orElseThrow();
       // Other threads (the JIT, surefire) may open a file meanwhile; ours are at least three more.
       assertThat(during).isGreaterThanOrEqualTo(before + 3);
