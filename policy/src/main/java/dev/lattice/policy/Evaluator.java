@@ -356,10 +356,8 @@ public final class Evaluator {
         : policy.isDefaultServer() ? null : "Server/" + policy.server().name();
     String refs = switch (client.tls()) {
       case ClientTls.Mesh m when m.hasIdentity() -> serviceAccountRef(m.identity());
-      case ClientTls.Mesh m -> "[] from a NetworkAuthentication with cidr " + client.ip() + "/" + client.ip().bits()
-          + " (the client has no identity)";
-      case ClientTls.Plaintext p -> "[{kind: NetworkAuthentication}] whose networks include " + client.ip() + "/"
-          + client.ip().bits();
+      case ClientTls.Mesh m -> networkRef(client) + " (the client presented no identity)";
+      case ClientTls.Plaintext p -> networkRef(client);
     };
     if (target == null) {
       return "create a Server for this port (it then governs the port instead of " + policy.server()
@@ -368,6 +366,11 @@ public final class Evaluator {
           + (client.tls() instanceof ClientTls.Mesh ? "meshed" : "unauthenticated") + " clients";
     }
     return "add an AuthorizationPolicy targeting " + target + " with requiredAuthenticationRefs " + refs;
+  }
+
+  private static String networkRef(Client client) {
+    return "[{group: policy.linkerd.io, kind: NetworkAuthentication, name: …}] naming a NetworkAuthentication with"
+        + " networks [{cidr: " + client.ip() + "/" + client.ip().bits() + "}]";
   }
 
   private static String serviceAccountRef(String identity) {

@@ -45,15 +45,37 @@ public record Ip(boolean v6, long hi, long lo) {
     if (!v6) {
       return (lo >>> 24) + "." + ((lo >>> 16) & 0xff) + "." + ((lo >>> 8) & 0xff) + "." + (lo & 0xff);
     }
-    byte[] b = new byte[16];
+    int[] groups = new int[8];
+    for (int i = 0; i < 4; i++) {
+      groups[i] = (int) (hi >>> (48 - 16 * i)) & 0xffff;
+      groups[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
+    }
+    // RFC 5952: the longest run (of two or more) of zero groups becomes "::".
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
     for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (hi >>> (56 - 8 * i));
-      b[i + 8] = (byte) (lo >>> (56 - 8 * i));
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
     }
-    try {
-      return InetAddress.getByAddress(b).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return out.toString();
   }
 }

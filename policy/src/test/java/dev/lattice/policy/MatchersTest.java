@@ -35,6 +35,13 @@ class MatchersTest {
     assertThat(Cidr.parse(cidr).contains(Ip.parse(ip))).isEqualTo(contains);
   }
 
+  @ParameterizedTest
+  @CsvSource({"::1, ::1", "fd00::, fd00::", "::, ::", "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+      "2001:0db8:0000:0000:0000:0000:0002:0001, 2001:db8::2:1", "1:0:1:0:1:0:1:0, 1:0:1:0:1:0:1:0", "10.1.0.30, 10.1.0.30"})
+  void ipsPrintInTheirShortForm(String ip, String printed) {
+    assertThat(Ip.parse(ip)).hasToString(printed);
+  }
+
   @Test
   void exceptApplesToItsOwnEntryOnly() {
     Authorization a = new Authorization(Meta.ofDefault("x"),
