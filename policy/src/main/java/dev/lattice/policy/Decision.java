@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code authorization} is null unless allowed.
  *
  * @param attempts every authorization tried, in order, and why it did or did not admit the client;
- *     filled for denials and for {@link Evaluator#explain}, empty on the fast allow path
+ *     filled by {@link Evaluator#explain}, empty from {@link Evaluator#decide}
  */
 public record Decision(
     Outcome outcome,

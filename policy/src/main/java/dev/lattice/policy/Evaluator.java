@@ -15,13 +15,17 @@ import java.util.Locale;
  * authorizations that admits the client (or 403); non-HTTP connections consult only the server level.
  *
  * <p>Built once per policy update and then shared by every connection: matchers are compiled when the
- * policy is built, and the allow path returns a precomputed {@link Decision} without allocating.
+ * policy is built, and {@link #decide} returns precomputed {@link Decision}s (allow or deny) without
+ * building strings. {@link #explain} is the slow path: it lists every authorization tried and works
+ * out the smallest change that would allow the traffic.
  */
 public final class Evaluator {
   private final PortPolicy policy;
   private final Authorization[] serverAuthz;
   private final CompiledRoute[] routes;
   private final Decision[] connectionAllows;
+  private final Decision connectionDeny;
+  private final Decision[] noRoute;
 
   private Evaluator(PortPolicy policy) {
     this.policy = policy;
@@ -33,7 +37,19 @@ public final class Evaluator {
       connectionAllows[i] = allow(Level.CONNECTION, null, serverAuthz[i], scopeOf(serverAuthz[i]));
     }
     this.routes = policy.routes().stream().map(this::compile).toArray(CompiledRoute[]::new);
+    this.connectionDeny = new Decision(Outcome.UNAUTHORIZED, Level.CONNECTION, false, policy.server(), null, null,
+        Response.CLOSE, "no server-level authorization of " + policy.server() + " admits the client", FAST_SUGGESTION,
+        List.of());
+    this.noRoute = new Decision[2];
+    for (int grpc = 0; grpc < 2; grpc++) {
+      noRoute[grpc] = new Decision(Outcome.NO_ROUTE, Level.REQUEST, false, policy.server(), null, null,
+          grpc == 1 ? Response.GRPC_NOT_FOUND : Response.HTTP_404, "no route of " + policy.server()
+          + " matches the request", FAST_SUGGESTION, List.of());
+    }
   }
+
+  /** What {@link #decide} says instead of working out the smallest change: that is {@link #explain}'s job. */
+  private static final String FAST_SUGGESTION = "see lattice authz explain";
 
   public static Evaluator of(PortPolicy policy) {
     return new Evaluator(policy);
@@ -79,6 +95,9 @@ public final class Evaluator {
             note + d.reason(), d.suggestion(), attempts(client, null, i + 1));
       }
     }
+    if (!verbose && note.isEmpty()) {
+      return connectionDeny;
+    }
     List<Attempt> tried = attempts(client, null, serverAuthz.length);
     String reason = note + (policy.authorizations().isEmpty()
         ? policy.server() + " has no authorizations, so it admits no one but localhost"
@@ -96,6 +115,9 @@ public final class Evaluator {
     }
     CompiledRoute route = bestRoute(request);
     boolean grpc = request.isGrpc();
+    if (route == null && !verbose) {
+      return noRoute[grpc ? 1 : 0];
+    }
     if (route == null) {
       String what = request.method() + " " + request.path();
       return new Decision(Outcome.NO_ROUTE, Level.REQUEST, false, policy.server(), null, null,
@@ -111,6 +133,9 @@ public final class Evaluator {
         Decision d = route.allows[i];
         return verbose ? withAttempts(d, attempts(client, route, i + 1)) : d;
       }
+    }
+    if (!verbose) {
+      return route.denies[grpc ? 1 : 0];
     }
     List<Attempt> tried = attempts(client, route, candidates.length);
     String reason = "no authorization on " + route.meta + " of " + policy.server() + " admits " + client + ": "
@@ -154,8 +179,15 @@ public final class Evaluator {
       allows[i] = allow(Level.REQUEST, route.meta(), candidates[i], scope);
     }
     List<RouteMatch[]> rules = route.rules().stream().map(r -> r.matches().toArray(RouteMatch[]::new)).toList();
+    Decision[] denies = new Decision[2];
+    for (int grpc = 0; grpc < 2; grpc++) {
+      denies[grpc] = new Decision(Outcome.UNAUTHORIZED, Level.REQUEST, false, policy.server(), route.meta(), null,
+          grpc == 1 ? Response.GRPC_PERMISSION_DENIED : Response.HTTP_403,
+          "no authorization on " + route.meta() + " of " + policy.server() + " admits the client", FAST_SUGGESTION,
+          List.of());
+    }
     return new CompiledRoute(route.meta(), route.hosts().toArray(HostMatch[]::new),
-        rules.toArray(RouteMatch[][]::new), candidates, routeLevel, allows);
+        rules.toArray(RouteMatch[][]::new), candidates, routeLevel, allows, denies);
   }
 
   private static final class CompiledRoute {
@@ -165,15 +197,17 @@ public final class Evaluator {
     final Authorization[] candidates;
     final int routeLevel;
     final Decision[] allows;
+    final Decision[] denies;
 
     CompiledRoute(Meta meta, HostMatch[] hosts, RouteMatch[][] rules, Authorization[] candidates, int routeLevel,
-        Decision[] allows) {
+        Decision[] allows, Decision[] denies) {
       this.meta = meta;
       this.hosts = hosts;
       this.rules = rules;
       this.candidates = candidates;
       this.routeLevel = routeLevel;
       this.allows = allows;
+      this.denies = denies;
     }
 
     /**
