@@ -123,7 +123,7 @@ public final class Evaluator {
       return new Decision(Outcome.NO_ROUTE, Level.REQUEST, false, policy.server(), null, null,
           grpc ? Response.GRPC_NOT_FOUND : Response.HTTP_404,
           "no route of " + policy.server() + " matches " + request,
-          "add a match for " + what + " to a " + (policy.protocol() == ProxyProtocol.GRPC ? "GRPCRoute" : "HTTPRoute")
+          "add a match for " + what + " to " + (policy.protocol() == ProxyProtocol.GRPC ? "a GRPCRoute" : "an HTTPRoute")
               + " attached to " + policy.server() + " (attached routes replace the default route)",
           List.of());
     }

@@ -106,7 +106,23 @@ final class PolicyFixture {
   }
 
   Decision http(Client client, int port, String method, String pathAndQuery, String... headers) {
-    return policies().explain("shop", "web", port, client, Request.of(method, pathAndQuery, Headers.of(headers)));
+    return explained(port, client, Request.of(method, pathAndQuery, Headers.of(headers)));
+  }
+
+  /**
+   * The CLI's explanation, after checking that the proxy's fast path ({@code decide}) reaches the same
+   * decision with the same labels.
+   */
+  private Decision explained(int port, Client client, Request request) {
+    Decision explained = policies().explain("shop", "web", port, client, request);
+    var evaluator = dev.lattice.policy.Evaluator.of(policies().portPolicy("shop", "web", port).policy());
+    Decision fast = request == null ? evaluator.decide(client) : evaluator.decide(client, request);
+    assertThat(List.of(fast.outcome(), fast.level(), fast.audit(), fast.server(), String.valueOf(fast.route()),
+            String.valueOf(fast.authorization()), fast.response()))
+        .as("decide() agrees with explain()")
+        .isEqualTo(List.of(explained.outcome(), explained.level(), explained.audit(), explained.server(),
+            String.valueOf(explained.route()), String.valueOf(explained.authorization()), explained.response()));
+    return explained;
   }
 
   /** The spec's default request: {@code GET /orders} to the app port 8080. */
@@ -115,11 +131,11 @@ final class PolicyFixture {
   }
 
   Decision tcp(Client client, int port) {
-    return policies().explain("shop", "web", port, client, null);
+    return explained(port, client, null);
   }
 
   Decision grpc(Client client, String service, String method) {
-    return policies().explain("shop", "web", 9000, client, Request.grpc(service, method));
+    return explained(9000, client, Request.grpc(service, method));
   }
 
   static String resource(String name) {
