@@ -113,6 +113,11 @@ public final class InboundPolicies implements AutoCloseable {
     }
   }
 
+  /** Failed watch attempts on {@code port} since its last answer: for tests and diagnostics. */
+  int failures(int port) {
+    return watch(port).failures();
+  }
+
   /** Calls {@code listener} with each new state of {@code port}; the returned handle stops it. */
   public AutoCloseable subscribe(int port, Consumer<PortState> listener) {
     Objects.requireNonNull(listener, "listener");

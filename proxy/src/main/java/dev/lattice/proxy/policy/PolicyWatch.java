@@ -73,6 +73,13 @@ final class PolicyWatch implements AutoCloseable {
     return current;
   }
 
+  /** Failed attempts since the last answer (for tests and diagnostics). */
+  int failures() {
+    synchronized (lock) {
+      return failures;
+    }
+  }
+
   /** Completes with the first answer, or with the pending state once the wait has passed. */
   CompletableFuture<PortState> firstAnswer() {
     return firstAnswer;
@@ -197,16 +204,16 @@ final class PolicyWatch implements AutoCloseable {
         }
         active = null;
         if (status.getCode() == Status.Code.INVALID_ARGUMENT || status.getCode() == Status.Code.FAILED_PRECONDITION) {
-          log.error("The policy service refused to watch port {} for {}: {}; keeping the current policy ({})",
-              port, workload, status, current.policy().server());
+          log.error("The policy service refused to watch port {} for {}: {} {}; keeping the current policy ({})",
+              port, workload, status.getCode(), status.getDescription(), current.policy().server());
           return;
         }
         failures++;
         delay = backoff(failures);
         retry = scheduler.schedule(delay, PolicyWatch.this::open);
       }
-      log.warn("Inbound policy watch for port {} failed: {}; keeping {} ({}), retrying in {}", port, status,
-          current.policy().server(), current.source(), delay);
+      log.warn("Inbound policy watch for port {} failed: {} {}; keeping {} ({}), retrying in {} ms", port,
+          status.getCode(), status.getDescription(), current.policy().server(), current.source(), delay.toMillis());
     }
 
     @Override
