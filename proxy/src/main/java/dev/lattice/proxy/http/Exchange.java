@@ -205,10 +205,8 @@ final class Exchange {
     pending.clear();
     up.flush();
     up.config().setAutoRead(true);
-    if (!up.isActive()) {
-      upClosed();
-      return;
-    }
+    // No isActive() check here: the upstream lives on another loop and may already have answered
+    // and closed; UpHandler reports a close in order with the response.
     if (!requestDone && up.isWritable()) {
       down.channel().config().setAutoRead(true);
     }
@@ -402,6 +400,14 @@ final class Exchange {
 
   /** Sits on the upstream exchange channel and hands everything to the exchange's event loop. */
   private final class UpHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      // Added on the upstream's loop: if it closed before that, no channelInactive will follow.
+      if (!ctx.channel().isActive()) {
+        run(Exchange.this::upClosed);
+      }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       EventLoop loop = down.channel().eventLoop();

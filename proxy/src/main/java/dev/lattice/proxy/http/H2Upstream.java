@@ -143,6 +143,12 @@ public final class H2Upstream implements Upstream {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      forget(self);
+      ctx.fireChannelInactive();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       forget(self);
       ctx.close();

@@ -57,7 +57,16 @@ public final class HttpServers {
         stream.pipeline().addLast(new HttpServerHandler(routes.get(), true));
       }
     }));
+    pipeline.addLast("h2-errors", new CloseOnError());
     H2Windows.widenConnectionWindow(codec);
+  }
+
+  /** The codec already answered a protocol error (GOAWAY); whatever is left just closes the connection. */
+  static final class CloseOnError extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   /** Starts HTTP/2's graceful close (GOAWAY, then wait for open streams) when draining begins. */

@@ -168,7 +168,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
 
   private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(OrigDstAddr dst, int port, ServerTls status) {
     InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(),
-        httpMetrics.target(targetLabels(dst, port).and(status.labels())));
+        httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())));
     return () -> routes;
   }
 

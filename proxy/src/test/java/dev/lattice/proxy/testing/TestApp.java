@@ -192,26 +192,33 @@ public final class TestApp implements AutoCloseable {
         long sent;
 
         void pump() {
-          while (sent < n && ctx.channel().isWritable()) {
-            int len = (int) Math.min(16 * 1024, n - sent);
-            ByteBuf buf = ctx.alloc().buffer(len);
-            for (int i = 0; i < len; i++) {
-              buf.writeByte(pattern(sent + i));
-            }
-            sent += len;
-            ctx.write(sent == n ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf));
-          }
-          ctx.flush();
-          if (sent < n) {
-            ctx.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelWritabilityChanged(ChannelHandlerContext c) {
-                if (c.channel().isWritable()) {
-                  c.pipeline().remove(this);
-                  pump();
-                }
+          while (true) {
+            while (sent < n && ctx.channel().isWritable()) {
+              int len = (int) Math.min(16 * 1024, n - sent);
+              ByteBuf buf = ctx.alloc().buffer(len);
+              for (int i = 0; i < len; i++) {
+                buf.writeByte(pattern(sent + i));
               }
-            });
+              sent += len;
+              ctx.write(sent == n ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf));
+            }
+            ctx.flush();
+            if (sent == n || !ctx.channel().isActive()) {
+              return;
+            }
+            if (!ctx.channel().isWritable()) {
+              // The flush may already have made the channel writable again: checked above, so wait.
+              ctx.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelWritabilityChanged(ChannelHandlerContext c) {
+                  if (c.channel().isWritable()) {
+                    c.pipeline().remove(this);
+                    pump();
+                  }
+                }
+              });
+              return;
+            }
           }
         }
       }.pump();
