@@ -55,9 +55,13 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("no expected server identity for this connection (peer host " + expected + ")");
     }
     try {
-      anchors.verifyIdentity(Arrays.asList(chain), new IdentityName(expected), clock.instant());
+      anchors.verify(Arrays.asList(chain), clock.instant());
     } catch (PkiException e) {
-      throw new CertificateException(e.getMessage(), e);
+      throw rejected(e.getMessage(), UNKNOWN_CA, e);
+    }
+    List<String> names = Certificates.dnsNames(chain[0]);
+    if (!names.contains(expected)) {
+      throw rejected("server certificate names " + names + ", expected identity " + expected, BAD_CERTIFICATE, null);
     }
   }
 
@@ -91,6 +95,24 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
     return anchors.anchors().toArray(X509Certificate[]::new);
   }
 
+  // OpenSSL verify codes, so BoringSSL sends a telling alert (unknown_ca, bad_certificate) instead of
+  // internal_error. Values from X509_V_ERR_*; the JDK provider just sees a CertificateException.
+  private static final int UNKNOWN_CA = 20; // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+  private static final int BAD_CERTIFICATE = 62; // X509_V_ERR_HOSTNAME_MISMATCH
+
+  private static CertificateException rejected(String message, int openSslCode, Throwable cause) {
+    CertificateException e;
+    try {
+      e = new io.netty.handler.ssl.OpenSslCertificateException(message, openSslCode);
+    } catch (LinkageError | IllegalArgumentException noTcnative) {
+      e = new CertificateException(message);
+    }
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
   private void checkClient(X509Certificate[] chain) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("client presented no certificate");
@@ -98,11 +120,11 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
     try {
       anchors.verify(Arrays.asList(chain), clock.instant());
     } catch (PkiException e) {
-      throw new CertificateException(e.getMessage(), e);
+      throw rejected(e.getMessage(), UNKNOWN_CA, e);
     }
     List<String> names = Certificates.dnsNames(chain[0]);
     if (names.isEmpty() || IdentityName.problemWith(names.getFirst()) != null) {
-      throw new CertificateException("client certificate names no identity: " + names);
+      throw rejected("client certificate names no identity: " + names, BAD_CERTIFICATE, null);
     }
   }
 }
