@@ -127,6 +127,17 @@ class MeshHopTest {
   }
 
   @Test
+  void slowClientsGetEveryByteThroughBackpressureOnBothHops() throws Exception {
+    // Regression: a paused HTTP/2 stream resumed from another event loop could stay paused forever.
+    long n = 12L * 1024 * 1024;
+    for (String proto : List.of("--http1.1", "--http2-prior-knowledge")) {
+      Processes.Result r = Processes.run(List.of("bash", "-c",
+          "curl -sS " + proto + " --limit-rate 6M " + pair.entryUrl("/bytes?n=" + n) + " | wc -c"), null, 60);
+      assertThat(r.out().trim()).as(proto + " " + r.err()).isEqualTo(Long.toString(n));
+    }
+  }
+
+  @Test
   void opaqueTcpIsSplicedOverMtlsWithTheTransportHeader() throws Exception {
     pair.target.set(echo.address());
     try {

@@ -165,7 +165,7 @@ final class Exchange {
 
   void downWritabilityChanged() {
     if (up != null && down.channel().isWritable() && !responseDone) {
-      up.config().setAutoRead(true);
+      reading(up, true);
     }
   }
 
@@ -204,7 +204,7 @@ final class Exchange {
     }
     pending.clear();
     up.flush();
-    up.config().setAutoRead(true);
+    reading(up, true);
     // No isActive() check here: the upstream lives on another loop and may already have answered
     // and closed; UpHandler reports a close in order with the response.
     if (!requestDone && up.isWritable()) {
@@ -242,7 +242,7 @@ final class Exchange {
     }
     down.write(msg, down.voidPromise());
     if (!down.channel().isWritable() && !responseDone) {
-      up.config().setAutoRead(false);
+      reading(up, false);
     }
     if (responseDone) {
       down.flush();
@@ -292,6 +292,28 @@ final class Exchange {
     }
   }
 
+  /**
+   * Pauses or resumes reading on {@code ch}, always on its own event loop. Flipping auto-read on an
+   * HTTP/2 stream channel from another loop can race with its read loop and lose the resume (seen as
+   * a stalled download behind a slow client), so the change travels as a task; tasks from one loop
+   * run in order, so a pause never overtakes the resume that follows it. Resuming also requests a
+   * read, in case data is already queued.
+   */
+  private static void reading(Channel ch, boolean on) {
+    if (ch.eventLoop().inEventLoop()) {
+      setReading(ch, on);
+    } else {
+      ch.eventLoop().execute(() -> setReading(ch, on));
+    }
+  }
+
+  private static void setReading(Channel ch, boolean on) {
+    ch.config().setAutoRead(on);
+    if (on) {
+      ch.read();
+    }
+  }
+
   private void upFlush() {
     if (!finished) {
       down.flush();
@@ -300,7 +322,7 @@ final class Exchange {
 
   private void upWritable() {
     if (up != null && up.isWritable() && !requestDone && !finished) {
-      down.channel().config().setAutoRead(true);
+      reading(down.channel(), true);
     }
   }
 
