@@ -55,6 +55,9 @@ final class Exchange {
   private boolean restoreH1;
   private String markOrigProto;
   private boolean skipEmptyLastRequest;
+  private io.netty.handler.codec.http.FullHttpRequest retryable;
+  private boolean refused;
+  private int attempts;
   private boolean skipEmptyLastResponse;
   private boolean requestDone;
   private boolean responseStarted;
@@ -117,9 +120,16 @@ final class Exchange {
     if (first instanceof LastHttpContent) {
       requestDone = true;
     }
+    if (first instanceof FullHttpMessage full && !full.content().isReadable()) {
+      // A body-less request can be sent again if the upstream refuses it unprocessed.
+      retryable = ((io.netty.handler.codec.http.FullHttpRequest) first).replace(Unpooled.EMPTY_BUFFER);
+    }
     pending.add(first);
     down.channel().config().setAutoRead(false);
+    openUpstream();
+  }
 
+  private void openUpstream() {
     EventLoop loop = down.channel().eventLoop();
     upstream.open(loop).addListener(f -> {
       if (loop.inEventLoop()) {
@@ -330,6 +340,16 @@ final class Exchange {
     if (finished || responseDone) {
       return;
     }
+    if (!responseStarted && retryable != null && attempts == 0 && (refused || neverStarted(up))) {
+      // The upstream provably did not process it (GOAWAY beyond its last stream, REFUSED_STREAM, or
+      // the stream never got an id): send it once more, on a fresh stream or connection.
+      attempts++;
+      refused = false;
+      up = null;
+      pending.add(retryable.replace(Unpooled.EMPTY_BUFFER));
+      openUpstream();
+      return;
+    }
     if (!responseStarted) {
       fail(ProxyErrors.upstreamClosed());
       return;
@@ -339,6 +359,10 @@ final class Exchange {
     routes.metrics().response(status, grpcStatus, System.nanoTime() - startNanos);
     upstream.release(up, false);
     owner.exchangeAborted(this);
+  }
+
+  private static boolean neverStarted(Channel ch) {
+    return ch instanceof io.netty.handler.codec.http2.Http2StreamChannel stream && stream.stream().id() <= 0;
   }
 
   private void fail(ProxyErrors.Failure failure) {
@@ -367,6 +391,7 @@ final class Exchange {
       return;
     }
     finished = true;
+    retryable = null;
     routes.metrics().response(status, grpcStatus, System.nanoTime() - startNanos);
     boolean clean = requestDone;
     if (up != null) {
@@ -460,6 +485,17 @@ final class Exchange {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      boolean refusal = evt instanceof io.netty.handler.codec.http2.Http2GoAwayFrame
+          || (evt instanceof io.netty.handler.codec.http2.Http2ResetFrame reset
+              && reset.errorCode() == io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM.code());
+      io.netty.util.ReferenceCountUtil.release(evt);
+      if (refusal) {
+        run(() -> refused = true);
+      }
     }
 
     private void run(Runnable r) {
