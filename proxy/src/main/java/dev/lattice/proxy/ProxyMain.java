@@ -10,6 +10,7 @@ import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.discovery.StaticDiscovery;
 import dev.lattice.proxy.env.EnvReader;
+import dev.lattice.proxy.env.HostAndPort;
 import dev.lattice.proxy.env.InvalidEnvException;
 import dev.lattice.proxy.identity.CredentialSource;
 import dev.lattice.proxy.identity.IdentityClient;
@@ -75,7 +76,7 @@ public final class ProxyMain {
     }
 
     Optional<InboundPolicies> policies = setup.policy().map(p -> InboundPolicies.builder(p).build().start());
-    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery(setup.proxy()),
+    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery(setup),
         new FixedOriginalDestination(setup.proxy().staticOrigDst(), originalDestination()), metrics, clock,
         policies.map(p -> new InboundAuthorizer(p, new PolicyMetrics(metrics))));
 
@@ -123,8 +124,13 @@ public final class ProxyMain {
    *
    * @param identity the identity client's configuration; empty when certificates come from files
    * @param policy inbound policy; empty when neither a policy service nor a default policy is set
+   * @param destination the destination service ({@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}), with the
+   *     context token sent on each lookup ({@value #DESTINATION_CONTEXT})
    */
-  record Setup(ProxyConfig proxy, Optional<IdentityConfig> identity, AdminConfig admin, Optional<PolicyConfig> policy) {
+  record Setup(ProxyConfig proxy, Optional<IdentityConfig> identity, AdminConfig admin, Optional<PolicyConfig> policy,
+      Optional<HostAndPort> destination, String destinationContext) {
+    static final String DESTINATION_CONTEXT = "LINKERD2_PROXY_DESTINATION_CONTEXT";
+
     /** Throws one {@link ConfigException} listing every problem of every feature. */
     static Setup parse(Map<String, String> env) {
       List<String> problems = new ArrayList<>();
@@ -150,8 +156,8 @@ public final class ProxyMain {
       if (reader.get(ProxyEnv.POLICY_SVC_ADDR).isPresent() || reader.get(ProxyEnv.INBOUND_DEFAULT_POLICY).isPresent()) {
         policy = PolicyConfig.from(reader);
       }
-      if (reader.get(ProxyEnv.DESTINATION_SVC_ADDR).isPresent()) {
-        // Hook for the destination client (DestinationDiscovery): wire it in discovery() when it lands.
+      Optional<HostAndPort> destination = reader.parse(ProxyEnv.DESTINATION_SVC_ADDR, HostAndPort::parse);
+      if (destination.isPresent() && !DESTINATION_CLIENT_AVAILABLE) {
         reader.problem(ProxyEnv.DESTINATION_SVC_ADDR,
             "the destination service client is not in this build; use " + ProxyConfig.DISCOVERY_FILE);
       }
@@ -163,17 +169,22 @@ public final class ProxyMain {
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);
       }
-      return new Setup(proxy, identity, admin.orElseThrow(), policy);
+      return new Setup(proxy, identity, admin.orElseThrow(), policy, destination,
+          reader.get(DESTINATION_CONTEXT).orElse(""));
     }
   }
 
+  /** Flip when {@code DestinationDiscovery} is merged, and return it from {@link #discovery(Setup)}. */
+  static final boolean DESTINATION_CLIENT_AVAILABLE = false;
+
   /**
-   * Where destinations come from: a static file, or nothing meshed. TODO: when
-   * {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR} is set, return the destination service client
-   * ({@code dev.lattice.proxy.discovery.DestinationDiscovery}) instead.
+   * Where destinations come from: the destination service when {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}
+   * is set, else a static file, else nothing is meshed. The hook for the destination client is here:
+   * {@code setup.destination().map(d -> DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext()))}
+   * (until it is merged, {@link Setup#parse} refuses the variable, so {@code destination} is empty).
    */
-  static Discovery discovery(ProxyConfig config) {
-    return config.discoveryFile()
+  static Discovery discovery(Setup setup) {
+    return setup.proxy().discoveryFile()
         .<Discovery>map(StaticDiscovery::load)
         .orElse(target -> CompletableFuture.completedFuture(Endpoint.unmeshed(target)));
   }
