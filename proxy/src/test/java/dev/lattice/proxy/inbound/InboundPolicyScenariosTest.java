@@ -129,10 +129,13 @@ class InboundPolicyScenariosTest {
     Curl plain = mesh.curlPlain(U1_IP, "GET", "/orders");
     assertThat(plain.status()).isEqualTo(403);
     assertThat(plain.headers()).doesNotContainKey("l5d-proxy-error");
+    Curl h2c = mesh.curlPlain(U1_IP, "POST", "/orders", "--http2-prior-knowledge", "--data-binary", "order=17");
+    assertThat(h2c.raw()).startsWith("HTTP/2 403");
+    assertThat(h2c.headers()).doesNotContainKey("l5d-proxy-error");
 
     assertThat(mesh.http.requests.get()).as("the app received nothing").isEqualTo(before);
     assertThat(mesh.metric(DENY, m1Labels)).isEqualTo(m1Denied + 2);
-    assertThat(u1Denied.get()).isEqualTo(1);
+    assertThat(u1Denied.get()).isEqualTo(2);
     assertThat(mesh.scrape()).doesNotContain(ALLOW + "{target_addr=\"127.0.0.1:" + port() + "\",target_ip=\"127.0.0.1\","
         + "target_port=\"" + port() + "\",srv_group=\"policy.linkerd.io\",srv_kind=\"server\",srv_name=\"web-8080\"");
   }

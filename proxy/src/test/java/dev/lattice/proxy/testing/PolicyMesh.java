@@ -245,9 +245,11 @@ public final class PolicyMesh implements AutoCloseable {
   }
 
   /** curl straight to the web proxy from {@code sourceIp}, unmeshed (U1, U2). */
-  public Curl curlPlain(String sourceIp, String method, String path) {
+  public Curl curlPlain(String sourceIp, String method, String path, String... extra) {
     InetSocketAddress entry = plain(http.port());
-    return Curl.run(List.of("--interface", sourceIp, "-X", method, "http://127.0.0.1:" + entry.getPort() + path));
+    List<String> args = new ArrayList<>(List.of(extra));
+    args.addAll(List.of("--interface", sourceIp, "-X", method, "http://127.0.0.1:" + entry.getPort() + path));
+    return Curl.run(args);
   }
 
   /**
