@@ -5,6 +5,12 @@ import dev.lattice.cli.identity.CreateIssuerCommand;
 import dev.lattice.cli.identity.CreateTrustAnchorCommand;
 import dev.lattice.cli.identity.IdentityCommand;
 import dev.lattice.cli.identity.InspectCommand;
+import dev.lattice.cli.mesh.ApplyCommand;
+import dev.lattice.cli.mesh.ControlPlaneCommand;
+import dev.lattice.cli.mesh.DownCommand;
+import dev.lattice.cli.mesh.StatusCommand;
+import dev.lattice.cli.mesh.SuperviseCommand;
+import dev.lattice.cli.mesh.UpCommand;
 import dev.lattice.pki.PkiException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -50,7 +56,14 @@ public final class LatticeMain implements Runnable {
         .addSubcommand(new InspectCommand(clock));
     CommandLine lattice = new CommandLine(new LatticeMain())
         .addSubcommand(identity)
-        .addSubcommand(new CheckCommand(clock, color));
+        .addSubcommand(new CheckCommand(clock, color))
+        .addSubcommand(new UpCommand(clock))
+        .addSubcommand(new DownCommand())
+        .addSubcommand(new StatusCommand())
+        .addSubcommand(new ApplyCommand.Apply())
+        .addSubcommand(new ApplyCommand.Delete())
+        .addSubcommand(new ControlPlaneCommand())
+        .addSubcommand(new SuperviseCommand(clock));
     lattice.setExecutionExceptionHandler(LatticeMain::reportError);
     return lattice;
   }
