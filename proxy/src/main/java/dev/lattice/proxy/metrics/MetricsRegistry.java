@@ -39,6 +39,16 @@ public final class MetricsRegistry {
     family.children().put(labels, value);
   }
 
+  /**
+   * A counter read at scrape time from something that already counts (e.g. the JVM's CPU time),
+   * without labels. {@code value} must never decrease.
+   */
+  public void counter(String name, String help, DoubleSupplier value) {
+    Family<DoubleSupplier> family =
+        register(name, new Family<>(name, help, "counter", l -> { throw new IllegalStateException(); }));
+    family.children().put(Labels.EMPTY, value);
+  }
+
   /** Everything, in the Prometheus text exposition format. */
   public String render() {
     StringBuilder out = new StringBuilder(4096);
@@ -99,6 +109,10 @@ public final class MetricsRegistry {
   }
 
   static String format(double value) {
+    if (Double.isInfinite(value)) {
+      // The text format spells these +Inf / -Inf; Java's "Infinity" is not in the spec.
+      return value > 0 ? "+Inf" : "-Inf";
+    }
     if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }

@@ -1,0 +1,96 @@
+package dev.lattice.proxy.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.proxy.metrics.MetricsRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests from addresses a loopback test socket cannot have, through the real codec and handler in an
+ * {@link EmbeddedChannel} whose peer address we choose.
+ */
+class AdminHandlerTest {
+  private final AtomicInteger shutdowns = new AtomicInteger();
+
+  @Test
+  void shutdownFromAnotherHostIsForbidden() {
+    FullHttpResponse response = request(new InetSocketAddress("10.1.2.3", 40000), HttpMethod.POST, "/shutdown");
+    assertThat(response.status().code()).isEqualTo(403);
+    assertThat(response.content().toString(StandardCharsets.UTF_8)).isEqualTo(AdminHandler.NOT_LOCALHOST);
+    assertThat(shutdowns.get()).isZero();
+    response.release();
+  }
+
+  @Test
+  void shutdownFromIpv6LoopbackIsAllowed() {
+    FullHttpResponse response = request(new InetSocketAddress("::1", 40000), HttpMethod.POST, "/shutdown");
+    assertThat(response.status().code()).isEqualTo(200);
+    response.release();
+  }
+
+  @Test
+  void probesAndScrapesWorkFromAnywhere() {
+    for (String path : new String[] {"/live", "/ready", "/metrics"}) {
+      FullHttpResponse response = request(new InetSocketAddress("10.1.2.3", 40000), HttpMethod.GET, path);
+      assertThat(response.status().code()).as(path).isIn(200, 503);
+      response.release();
+    }
+  }
+
+  @Test
+  void recognisesLoopbackPeers() {
+    assertThat(AdminHandler.isLoopback(new InetSocketAddress("127.0.0.1", 1))).isTrue();
+    assertThat(AdminHandler.isLoopback(new InetSocketAddress("127.10.0.1", 1))).isTrue();
+    assertThat(AdminHandler.isLoopback(new InetSocketAddress("::ffff:127.0.0.1", 1))).isTrue();
+    assertThat(AdminHandler.isLoopback(new InetSocketAddress("::1", 1))).isTrue();
+    assertThat(AdminHandler.isLoopback(new InetSocketAddress("192.168.1.1", 1))).isFalse();
+    assertThat(AdminHandler.isLoopback(InetSocketAddress.createUnresolved("localhost", 1))).isFalse();
+  }
+
+  @Test
+  void readsAcceptEncoding() {
+    assertThat(AdminHandler.acceptsGzip("gzip")).isTrue();
+    assertThat(AdminHandler.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
+    assertThat(AdminHandler.acceptsGzip("gzip;q=0")).isFalse();
+    assertThat(AdminHandler.acceptsGzip("identity")).isFalse();
+    assertThat(AdminHandler.acceptsGzip(null)).isFalse();
+  }
+
+  private FullHttpResponse request(SocketAddress peer, HttpMethod method, String path) {
+    AdminHandler handler = new AdminHandler(new MetricsRegistry(), () -> true, shutdowns::incrementAndGet, true, Map.of());
+    EmbeddedChannel server = new EmbeddedChannel() {
+      @Override
+      protected SocketAddress remoteAddress0() {
+        return peer;
+      }
+    };
+    server.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), handler);
+    EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(65536));
+    client.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path));
+    ByteBuf bytes;
+    while ((bytes = client.readOutbound()) != null) {
+      server.writeInbound(bytes);
+    }
+    while ((bytes = server.readOutbound()) != null) {
+      client.writeInbound(bytes);
+    }
+    FullHttpResponse response = client.readInbound();
+    server.finishAndReleaseAll();
+    client.finishAndReleaseAll();
+    return response;
+  }
+}
