@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,10 +49,19 @@ public final class NamespaceSockets implements AutoCloseable {
 
   /** An unconnected, blocking socket channel that lives in {@code ns}. */
   public SocketChannel open(NetworkNamespace ns) throws IOException {
+    return create(ns, SocketChannel::open);
+  }
+
+  /** An unbound server socket channel that lives in {@code ns} (e.g. to listen on its loopback). */
+  public ServerSocketChannel openServer(NetworkNamespace ns) throws IOException {
+    return create(ns, ServerSocketChannel::open);
+  }
+
+  private <T> T create(NetworkNamespace ns, Opener<T> opener) throws IOException {
     if (broken) {
       throw new IOException("namespace switching failed earlier; this opener is unusable");
     }
-    Future<SocketChannel> result = thread.submit(() -> inNamespace(ns));
+    Future<T> result = thread.submit(() -> inNamespace(ns, opener));
     try {
       return result.get();
     } catch (InterruptedException e) {
@@ -77,7 +87,7 @@ public final class NamespaceSockets implements AutoCloseable {
     }
   }
 
-  private SocketChannel inNamespace(NetworkNamespace ns) throws IOException {
+  private <T> T inNamespace(NetworkNamespace ns, Opener<T> opener) throws IOException {
     if (homeFd < 0) {
       homeFd = openFd("/proc/thread-self/ns/net");
     }
@@ -85,7 +95,7 @@ public final class NamespaceSockets implements AutoCloseable {
     try {
       setns(target, ns.name());
       try {
-        return SocketChannel.open();
+        return opener.open();
       } finally {
         try {
           setns(homeFd, "the original namespace");
@@ -103,6 +113,11 @@ public final class NamespaceSockets implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+  }
+
+  @FunctionalInterface
+  private interface Opener<T> {
+    T open() throws IOException;
   }
 
   private static int openFd(String path) throws IOException {
