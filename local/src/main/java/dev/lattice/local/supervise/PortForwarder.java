@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * the host's namespace) is spliced to {@code target}, dialled from the mesh's own namespace, so the
  * connection enters the workload through its veth and its inbound proxy, like any client's.
  */
-final class PortForwarder implements AutoCloseable {
+public final class PortForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PortForwarder.class);
 
   private final ServerSocket server;
@@ -32,7 +32,7 @@ final class PortForwarder implements AutoCloseable {
     this.target = target;
   }
 
-  static PortForwarder start(InetSocketAddress listen, NamespaceSockets sockets, NetworkNamespace from,
+  public static PortForwarder start(InetSocketAddress listen, NamespaceSockets sockets, NetworkNamespace from,
       InetSocketAddress target) throws IOException {
     ServerSocket server = new ServerSocket();
     server.setReuseAddress(true);
@@ -42,7 +42,7 @@ final class PortForwarder implements AutoCloseable {
     return forwarder;
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
