@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,15 +64,22 @@ public final class UpCommand implements Callable<Integer> {
   Duration timeout;
 
   private final InstantSource clock;
+  private final BooleanSupplier root;
 
   public UpCommand(InstantSource clock) {
+    this(clock, Preflight::isRoot);
+  }
+
+  /** With {@code root} deciding whether this process may build a mesh (tests pass a fixed answer). */
+  public UpCommand(InstantSource clock, BooleanSupplier root) {
     this.clock = clock;
+    this.root = root;
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (!Preflight.isRoot()) {
+    if (!root.getAsBoolean()) {
       spec.commandLine().getErr().println("lattice: " + notRoot());
       return 1;
     }
@@ -127,12 +135,7 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   static String notRoot() {
-    try {
-      Preflight.requireRoot("up");
-      return "";
-    } catch (Preflight.NotRootException e) {
-      return e.getMessage();
-    }
+    return Preflight.notRootMessage("up");
   }
 
   private Optional<MeshPki.External> externalPki() {

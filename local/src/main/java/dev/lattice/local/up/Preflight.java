@@ -29,10 +29,14 @@ public final class Preflight {
   /** Throws {@link NotRootException} unless root, naming what needs it. */
   public static void requireRoot(String command) {
     if (!isRoot()) {
-      throw new NotRootException("lattice " + command + " needs root: it creates network namespaces, veth pairs and "
-          + "a bridge, installs iptables rules in them, writes /etc/netns, and runs each proxy as uid 2102 "
-          + "(run it with sudo)");
+      throw new NotRootException(notRootMessage(command));
     }
+  }
+
+  /** Why {@code lattice <command>} needs root. */
+  public static String notRootMessage(String command) {
+    return "lattice " + command + " needs root: it creates network namespaces, veth pairs and a bridge, installs "
+        + "iptables rules in them, writes /etc/netns, and runs each proxy as uid 2102 (run it with sudo)";
   }
 
   static void check(StateDir dir, Installation installation) {
