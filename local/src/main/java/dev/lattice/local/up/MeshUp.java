@@ -91,7 +91,8 @@ public final class MeshUp {
     }
   }
 
-  private void buildNetwork(MeshLayout layout, Recorder recorder) {
+  /** The mesh's namespace and bridge, then every workload's namespace, link, address, hosts file and rules. */
+  void buildNetwork(MeshLayout layout, Recorder recorder) {
     MeshSpec spec = layout.spec();
     NetworkPlan mesh = NetworkPlan.using(runner);
     mesh.namespace(layout.meshNamespace());
