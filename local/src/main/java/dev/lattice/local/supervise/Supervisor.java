@@ -59,8 +59,17 @@ public final class Supervisor {
     this.pids = new PidFiles(dir.pids());
   }
 
-  /** Runs until the process is asked to stop. */
+  /** Runs until the process is asked to stop; a failure to start is reported to {@code up} first. */
   public void run() throws IOException, InterruptedException {
+    try {
+      supervise();
+    } catch (IOException | RuntimeException e) {
+      progress.report(Progress.Kind.FAILED, "supervisor: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  private void supervise() throws IOException, InterruptedException {
     MeshRecord record = MeshRecord.read(dir.meshRecord())
         .orElseThrow(() -> new IllegalStateException("no mesh is laid out in " + dir.root() + " (run lattice up)"));
     MeshLayout layout = record.layout();
@@ -175,9 +184,16 @@ public final class Supervisor {
     Expose expose = Expose.parse(record.expose());
     MeshLayout.Placed target = layout.workload(expose.namespace(), expose.workload()).orElseThrow(
         () -> new IllegalStateException("--expose " + record.expose() + ": no such workload"));
-    PortForwarder forwarder = PortForwarder.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), expose.listenPort()), sockets,
-        layout.meshNamespace(), new InetSocketAddress(target.address(), expose.targetPort()));
+    PortForwarder forwarder;
+    try {
+      forwarder = PortForwarder.start(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), expose.listenPort()), sockets,
+          layout.meshNamespace(), new InetSocketAddress(target.address(), expose.targetPort()));
+    } catch (IOException e) {
+      throw new IOException("port-forward cannot listen on 127.0.0.1:" + expose.listenPort() + " (" + e.getMessage()
+          + "); choose another port with --expose " + expose.namespace() + "/" + expose.workload() + ":"
+          + expose.targetPort() + "@PORT (0 picks a free one)", e);
+    }
     String listen = "127.0.0.1:" + forwarder.address().getPort();
     MeshRecord.read(dir.meshRecord()).ifPresent(r -> r.withExposeListen(listen).write(dir.meshRecord()));
     progress.report(Progress.Kind.STEP, "port-forward: http://" + listen + "/ -> " + target.spec().qualifiedName()

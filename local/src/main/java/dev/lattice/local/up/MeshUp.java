@@ -65,7 +65,7 @@ public final class MeshUp {
   public Result run(Options options) {
     Instant began = clock.instant();
     StateDir dir = options.dir();
-    Preflight.check(dir, installation);
+    Preflight.check(dir, installation, options.spec());
     String meshId = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
     MeshLayout layout = MeshLayout.of(meshId, options.spec());
     Recorder recorder = new Recorder(dir, MeshRecord.fresh(meshId, options.spec(), options.expose(), began.toEpochMilli()));

@@ -39,7 +39,7 @@ public final class Preflight {
         + "iptables rules in them, writes /etc/netns, and runs each proxy as uid 2102 (run it with sudo)";
   }
 
-  static void check(StateDir dir, Installation installation) {
+  static void check(StateDir dir, Installation installation, dev.lattice.local.mesh.MeshSpec spec) {
     requireRoot("up");
     Optional<MeshRecord> existing = MeshRecord.read(dir.meshRecord());
     if (existing.isPresent()) {
@@ -59,6 +59,16 @@ public final class Preflight {
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("missing tools: " + String.join(", ", missing));
+    }
+    List<String> programs = new ArrayList<>();
+    for (var w : spec.workloads()) {
+      String program = w.command().getFirst();
+      if (Executables.find(program).isEmpty()) {
+        programs.add(w.qualifiedName() + ": " + program);
+      }
+    }
+    if (!programs.isEmpty()) {
+      throw new IllegalStateException("programs not found (give a path, or install them): " + String.join(", ", programs));
     }
     installation.requireBuilt("proxy");
     installation.requireBuilt("cli");
