@@ -1,5 +1,8 @@
 package dev.lattice.cli;
 
+import dev.lattice.cli.authz.AuthzCommand;
+import dev.lattice.cli.authz.ExplainCommand;
+import dev.lattice.cli.authz.ValidateCommand;
 import dev.lattice.cli.check.CheckCommand;
 import dev.lattice.cli.identity.CreateIssuerCommand;
 import dev.lattice.cli.identity.CreateTrustAnchorCommand;
@@ -57,6 +60,8 @@ public final class LatticeMain implements Runnable {
     CommandLine lattice = new CommandLine(new LatticeMain())
         .addSubcommand(identity)
         .addSubcommand(new CheckCommand(clock, color))
+        .addSubcommand(new ValidateCommand())
+        .addSubcommand(new CommandLine(new AuthzCommand()).addSubcommand(new ExplainCommand()))
         .addSubcommand(new UpCommand(clock))
         .addSubcommand(new DownCommand())
         .addSubcommand(new StatusCommand())

@@ -2,6 +2,7 @@ package dev.lattice.control.destination;
 
 import dev.lattice.control.store.Kind;
 import dev.lattice.control.store.Namespace;
+import dev.lattice.control.store.PolicyResource;
 import dev.lattice.control.store.Resource;
 import dev.lattice.control.store.ResourceRef;
 import dev.lattice.control.store.ResourceSink;
@@ -85,6 +86,7 @@ public final class EndpointsIndex implements ResourceSink, DiscoverEndpoints {
       case Workload w -> workloads.remove(w.ref());
       case Service s -> services.remove(s.ref());
       case ServiceAccount sa -> {}
+      case PolicyResource pr -> {}
     }
     changed(resource);
   }
@@ -97,6 +99,7 @@ public final class EndpointsIndex implements ResourceSink, DiscoverEndpoints {
       case Workload w -> workloads.put(w.ref(), w);
       case Service s -> services.put(s.ref(), s);
       case ServiceAccount sa -> {}
+      case PolicyResource pr -> {}
     }
   }
 

@@ -5,6 +5,7 @@ import dev.lattice.control.store.Service.TargetPort;
 import dev.lattice.control.store.Workload.Container;
 import dev.lattice.control.store.Workload.ContainerPort;
 import dev.lattice.control.store.Workload.EnvVar;
+import dev.lattice.control.store.Workload.HttpProbe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -22,15 +23,16 @@ import tools.jackson.databind.MappingIterator;
 
 /**
  * Reads the YAML a user would {@code kubectl apply} — v1 Namespace, ServiceAccount, Pod and Service,
- * several documents per file, or a v1 List — into records. Either every object is valid and all are
+ * and the inbound policy kinds ({@link PolicyResource}), several documents per file, or a v1 List —
+ * into records. Either every object is valid and all are
  * returned, or {@link InvalidResourceException} lists every problem of the file.
  *
- * <p>Fields the model does not use (image pull policy, resources, probes, …) are ignored, as a
+ * <p>Fields the model does not use (image pull policy, resources, exec probes, …) are ignored, as a
  * lenient API client would; fields it uses must have the right type.
  */
 public final class ManifestParser {
   private static final String SUPPORTED =
-      Arrays.stream(Kind.values()).map(Kind::manifestKind).collect(Collectors.joining(", "));
+      Arrays.stream(Kind.values()).map(Kind::manifestKind).distinct().collect(Collectors.joining(", "));
 
   private ManifestParser() {}
 
@@ -100,7 +102,7 @@ public final class ManifestParser {
       }
       return;
     }
-    Kind kind = Kind.ofManifestKind(kindName).orElse(null);
+    Kind kind = Kind.ofManifest(apiVersion, kindName).orElse(null);
     if (kind == null) {
       p.add("kind", kindName + " is not supported (supported: " + SUPPORTED + ")");
       return;
@@ -109,8 +111,9 @@ public final class ManifestParser {
     p.rename(name == null || name.isEmpty() ? kind.manifestKind() + " (" + where + ")" : kind.manifestKind() + "/" + name);
     if (apiVersion == null) {
       f.required("apiVersion");
-    } else if (!apiVersion.equals("v1")) {
-      p.add("apiVersion", "must be v1 for " + kind.manifestKind() + ", got " + apiVersion);
+    } else if (!kind.apiVersions().contains(apiVersion)) {
+      p.add("apiVersion", "must be " + String.join(" or ", kind.apiVersions()) + " for " + kind.manifestKind()
+          + ", got " + apiVersion);
     }
     if (!doc.path("metadata").isObject()) {
       p.add("metadata", "required");
@@ -127,6 +130,11 @@ public final class ManifestParser {
           case SERVICE_ACCOUNT -> new ServiceAccount(name, meta.namespace, meta.labels, meta.annotations);
           case WORKLOAD -> pod(doc, meta, f);
           case SERVICE -> service(doc, meta, f);
+          case SERVER, SERVER_AUTHORIZATION, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION,
+              NETWORK_AUTHENTICATION, HTTP_ROUTE, GATEWAY_HTTP_ROUTE, GRPC_ROUTE ->
+              new PolicyResource(kind, apiVersion == null ? kind.apiVersions().getLast() : apiVersion, meta.namespace,
+                  name, meta.labels, meta.annotations, f.timestamp(doc.get("metadata"), "metadata.creationTimestamp"),
+                  doc.get("spec"));
         };
     out.add(resource);
     scopes.add(p);
@@ -214,13 +222,29 @@ public final class ManifestParser {
               number == null ? 0 : number,
               f.protocol(port, portPath + ".protocol")));
     }
+    List<HttpProbe> probes = new ArrayList<>();
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      JsonNode httpGet = node.path(probe).path("httpGet");
+      if (httpGet.isObject()) {
+        String probePath = path + "." + probe + ".httpGet";
+        JsonNode port = httpGet.get("port");
+        String portText = port == null || port.isNull() ? null
+            : port.isIntegralNumber() ? String.valueOf(port.intValue()) : port.isString() ? port.stringValue() : null;
+        if (portText == null) {
+          f.p.add(probePath + ".port", "required: a port number or a container port name");
+          continue;
+        }
+        probes.add(new HttpProbe(portText, f.string(httpGet, probePath + ".path")));
+      }
+    }
     return new Container(
         name,
         f.string(node, path + ".image"),
         f.stringList(node, path + ".command"),
         f.stringList(node, path + ".args"),
         env,
-        ports);
+        ports,
+        probes);
   }
 
   private static Service service(JsonNode doc, Meta meta, Fields f) {
@@ -387,6 +411,19 @@ public final class ManifestParser {
       } catch (IllegalArgumentException e) {
         p.add(path, "must be TCP, UDP or SCTP, got '" + text + "'");
         return Protocol.TCP;
+      }
+    }
+
+    java.time.Instant timestamp(JsonNode parent, String path) {
+      String text = string(parent, path);
+      if (text == null || text.isEmpty()) {
+        return null;
+      }
+      try {
+        return java.time.Instant.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        p.add(path, "must be an RFC 3339 time such as 2026-01-02T03:04:05Z, got '" + text + "'");
+        return null;
       }
     }
 

@@ -31,12 +31,15 @@ public final class ManifestWriter {
 
   private static ObjectNode tree(Resource resource) {
     ObjectNode root = Yaml.MAPPER.createObjectNode();
-    root.put("apiVersion", "v1");
+    root.put("apiVersion", resource instanceof PolicyResource pr ? pr.apiVersion() : "v1");
     root.put("kind", resource.kind().manifestKind());
     ObjectNode metadata = root.putObject("metadata");
     metadata.put("name", resource.ref().name());
     if (resource.kind().namespaced()) {
       metadata.put("namespace", resource.ref().namespace());
+    }
+    if (resource instanceof PolicyResource pr && pr.created() != null) {
+      metadata.put("creationTimestamp", pr.created().toString());
     }
     putMap(metadata, "labels", resource.labels());
     putMap(metadata, "annotations", resource.annotations());
@@ -45,6 +48,11 @@ public final class ManifestWriter {
       case ServiceAccount sa -> {}
       case Workload w -> pod(root, w);
       case Service s -> service(root, s);
+      case PolicyResource pr -> {
+        if (!pr.spec().isMissingNode()) {
+          root.set("spec", pr.spec());
+        }
+      }
     }
     return root;
   }
@@ -76,6 +84,20 @@ public final class ManifestWriter {
           }
           port.put("containerPort", p.number());
           port.put("protocol", p.protocol().name());
+        }
+      }
+      // One httpGet probe per kind is all a container can have; write them back in the order read.
+      List<String> kinds = List.of("livenessProbe", "readinessProbe", "startupProbe");
+      for (int i = 0; i < c.probes().size() && i < kinds.size(); i++) {
+        Workload.HttpProbe probe = c.probes().get(i);
+        ObjectNode httpGet = container.putObject(kinds.get(i)).putObject("httpGet");
+        if (probe.path() != null) {
+          httpGet.put("path", probe.path());
+        }
+        if (probe.port().chars().allMatch(Character::isDigit)) {
+          httpGet.put("port", Integer.parseInt(probe.port()));
+        } else {
+          httpGet.put("port", probe.port());
         }
       }
     }

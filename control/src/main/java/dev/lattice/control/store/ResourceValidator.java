@@ -56,6 +56,10 @@ public final class ResourceValidator {
         name(p, Names.dns1035Label(s.name()));
         service(s, p);
       }
+      case PolicyResource pr -> {
+        name(p, Names.dnsSubdomain(pr.name()));
+        dev.lattice.control.policy.PolicyValidation.problems(pr).forEach(v -> p.add(v.path(), v.reason()));
+      }
     }
     if (ref.kind().namespaced()) {
       problem(p, "metadata.namespace", Names.dnsLabel(ref.namespace()));

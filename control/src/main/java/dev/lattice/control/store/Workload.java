@@ -71,7 +71,7 @@ public record Workload(
   /** A process of the workload: what to run, with what environment, listening where. */
   public record Container(
       String name, String image, List<String> command, List<String> args, List<EnvVar> env,
-      List<ContainerPort> ports) {
+      List<ContainerPort> ports, List<HttpProbe> probes) {
     public Container {
       Objects.requireNonNull(name, "name");
       image = image == null ? "" : image;
@@ -79,6 +79,14 @@ public record Workload(
       args = Maps.copy(args);
       env = Maps.copy(env);
       ports = Maps.copy(ports);
+      probes = Maps.copy(probes);
+    }
+
+    /** A container without HTTP probes. */
+    public Container(
+        String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+        List<ContainerPort> ports) {
+      this(name, image, command, args, env, ports, List.of());
     }
 
     public static Container of(String name, ContainerPort... ports) {
@@ -91,6 +99,17 @@ public record Workload(
     public EnvVar {
       Objects.requireNonNull(name, "name");
       value = value == null ? "" : value;
+    }
+  }
+
+  /**
+   * An {@code httpGet} liveness, readiness or startup probe: inbound policy authorizes its path
+   * (spec/policy.md §1.12.2). {@code port} is a number or the name of one of the container's ports;
+   * {@code path} is as written ({@code null} means {@code /}).
+   */
+  public record HttpProbe(String port, String path) {
+    public HttpProbe {
+      Objects.requireNonNull(port, "port");
     }
   }
 

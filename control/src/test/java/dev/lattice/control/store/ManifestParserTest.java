@@ -285,7 +285,7 @@ class ManifestParserTest {
         rejects(
             "unsupported kind",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}",
-            "document 1: kind: Deployment is not supported (supported: Namespace, ServiceAccount, Pod, Service)"),
+            "document 1: kind: Deployment is not supported (supported: Namespace, ServiceAccount, Pod, Service, Server, ServerAuthorization, AuthorizationPolicy, MeshTLSAuthentication, NetworkAuthentication, HTTPRoute, GRPCRoute)"),
         rejects(
             "wrong api version",
             "apiVersion: v2\nkind: Namespace\nmetadata: {name: n}",
