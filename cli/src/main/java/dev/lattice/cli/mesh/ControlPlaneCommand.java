@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code lattice control-plane}: identity and destination in one process (started by {@code lattice up}). */
 @Command(
     name = "control-plane",
+    hidden = true,
     mixinStandardHelpOptions = true,
     description = {
       "Run the local mesh's control plane in the foreground: identity (Certify, :8080) and destination "
