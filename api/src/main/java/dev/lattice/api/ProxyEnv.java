@@ -25,6 +25,14 @@ public final class ProxyEnv {
   public static final String DESTINATION_SVC_NAME = "LINKERD2_PROXY_DESTINATION_SVC_NAME";
   public static final String POLICY_SVC_ADDR = "LINKERD2_PROXY_POLICY_SVC_ADDR";
   public static final String POLICY_SVC_NAME = "LINKERD2_PROXY_POLICY_SVC_NAME";
+  public static final String POLICY_WORKLOAD = "LINKERD2_PROXY_POLICY_WORKLOAD";
+  public static final String POLICY_CLUSTER_NETWORKS = "LINKERD2_PROXY_POLICY_CLUSTER_NETWORKS";
+  public static final String INBOUND_DEFAULT_POLICY = "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY";
+  public static final String INBOUND_PORTS = "LINKERD2_PROXY_INBOUND_PORTS";
+  /** Lattice only: {@code deny} (default) or {@code default}; what a port enforces before its first policy. */
+  public static final String LATTICE_INBOUND_POLICY_PENDING = "LATTICE_PROXY_INBOUND_POLICY_PENDING";
+  /** Lattice only: how long a connection waits for its port's first policy (default 1s). */
+  public static final String LATTICE_INBOUND_POLICY_WAIT = "LATTICE_PROXY_INBOUND_POLICY_WAIT";
 
   public static final String INBOUND_DETECT_TIMEOUT = "LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT";
   public static final String OUTBOUND_DETECT_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_DETECT_TIMEOUT";

@@ -38,11 +38,16 @@ public record Decision(
     return outcome == Outcome.ALLOWED;
   }
 
-  /** Allowed, denied by authorization (403 / PERMISSION_DENIED / close), or no route (404 / NOT_FOUND). */
+  /**
+   * Allowed, denied by authorization (403 / PERMISSION_DENIED / close), no route (404 / NOT_FOUND), or
+   * refused because the port's policy is invalid (500 / INTERNAL / close; spec §2.2): the proxy builds
+   * that last one itself, the evaluator never returns it.
+   */
   public enum Outcome {
     ALLOWED,
     UNAUTHORIZED,
-    NO_ROUTE
+    NO_ROUTE,
+    INVALID_POLICY
   }
 
   /** Whether the decision was made once for a connection or for one HTTP request. */
@@ -58,7 +63,9 @@ public record Decision(
     HTTP_404("HTTP 404, empty body"),
     GRPC_PERMISSION_DENIED("HTTP 200, grpc-status 7 (PERMISSION_DENIED)"),
     GRPC_NOT_FOUND("HTTP 200, grpc-status 5 (NOT_FOUND)"),
-    CLOSE("connection closed without forwarding a byte");
+    CLOSE("connection closed without forwarding a byte"),
+    HTTP_500("HTTP 500, connection: close on HTTP/1.1 (invalid server policy)"),
+    GRPC_INTERNAL("HTTP 200, grpc-status 13 (INTERNAL) (invalid server policy)");
 
     private final String description;
 

@@ -1,0 +1,164 @@
+package dev.lattice.proxy.config;
+
+import dev.lattice.api.Ports;
+import dev.lattice.api.ProxyEnv;
+import dev.lattice.pki.IdentityName;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the data plane reads from its environment, parsed once at startup. Variable names keep
+ * Linkerd's where Linkerd has one; Lattice-only knobs start with {@code LATTICE_PROXY_}.
+ */
+public record ProxyConfig(
+    InetSocketAddress inboundListen,
+    List<InetSocketAddress> outboundListen,
+    InetSocketAddress adminListen,
+    Duration inboundDetectTimeout,
+    Duration outboundDetectTimeout,
+    Duration inboundConnectTimeout,
+    Duration outboundConnectTimeout,
+    Set<Integer> opaquePorts,
+    Duration shutdownGrace,
+    int eventLoopThreads,
+    Optional<StaticIdentity> identity,
+    Optional<Path> discoveryFile,
+    Map<Integer, InetSocketAddress> staticOrigDst) {
+
+  /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
+  public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
+
+  // Linkerd variables not (yet) in dev.lattice.api.ProxyEnv.
+  public static final String OUTBOUND_LISTEN_ADDRS = "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS";
+  public static final String INBOUND_CONNECT_TIMEOUT = "LINKERD2_PROXY_INBOUND_CONNECT_TIMEOUT";
+  public static final String OUTBOUND_CONNECT_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT";
+  public static final String CORES = "LINKERD2_PROXY_CORES";
+
+  // Lattice-only variables.
+  /** PEM certificate chain (leaf first) of this proxy, while no identity client runs. */
+  public static final String CERT_FILE = "LATTICE_PROXY_CERT_FILE";
+  /** PEM (PKCS#8 or SEC1) private key matching {@link #CERT_FILE}. */
+  public static final String KEY_FILE = "LATTICE_PROXY_KEY_FILE";
+  /** Static discovery file; see docs/proxy.md for its format. */
+  public static final String DISCOVERY_FILE = "LATTICE_PROXY_DISCOVERY_FILE";
+  /**
+   * {@code listenPort=ip:port,...}: connections accepted on that local port are treated as if
+   * iptables had redirected them from {@code ip:port}. For benchmarks and tests without iptables.
+   */
+  public static final String STATIC_ORIG_DST = "LATTICE_PROXY_STATIC_ORIG_DST";
+
+  public ProxyConfig {
+    outboundListen = List.copyOf(outboundListen);
+    opaquePorts = Set.copyOf(opaquePorts);
+    staticOrigDst = Map.copyOf(staticOrigDst);
+  }
+
+  /** Certificates from files: the stand-in until the identity client issues them. */
+  public record StaticIdentity(Path certFile, Path keyFile, String trustAnchorsPem, Optional<IdentityName> localName) {}
+
+  /** Parses {@code env}, reporting every bad variable at once in a {@link ConfigException}. */
+  public static ProxyConfig parse(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    InetSocketAddress inbound = r.socketAddress(ProxyEnv.INBOUND_LISTEN_ADDR, new InetSocketAddress("0.0.0.0", Ports.PROXY_INBOUND));
+    List<InetSocketAddress> outboundDefault = List.of(
+        r.socketAddress(ProxyEnv.OUTBOUND_LISTEN_ADDR, new InetSocketAddress("127.0.0.1", Ports.PROXY_OUTBOUND)));
+    List<InetSocketAddress> outbound = r.socketAddresses(OUTBOUND_LISTEN_ADDRS, outboundDefault);
+    if (outbound.size() > 2) {
+      r.problem(OUTBOUND_LISTEN_ADDRS, env.get(OUTBOUND_LISTEN_ADDRS), "expected: at most 2 addresses");
+    }
+    InetSocketAddress admin = r.socketAddress(ProxyEnv.ADMIN_LISTEN_ADDR, new InetSocketAddress("127.0.0.1", Ports.PROXY_ADMIN));
+    Duration inDetect = r.duration(ProxyEnv.INBOUND_DETECT_TIMEOUT, Duration.ofSeconds(10));
+    Duration outDetect = r.duration(ProxyEnv.OUTBOUND_DETECT_TIMEOUT, Duration.ofSeconds(10));
+    Duration inConnect = r.duration(INBOUND_CONNECT_TIMEOUT, Duration.ofMillis(300));
+    Duration outConnect = r.duration(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(1));
+    Set<Integer> opaque = r.ports(ProxyEnv.INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION, DEFAULT_OPAQUE_PORTS);
+    Duration grace = r.duration(ProxyEnv.SHUTDOWN_GRACE_PERIOD, Duration.ofMinutes(2));
+    int threads = r.integer(CORES, Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+    Optional<StaticIdentity> identity = staticIdentity(r);
+    Optional<Path> discovery = r.readableFile(DISCOVERY_FILE);
+    Map<Integer, InetSocketAddress> origDst = staticOrigDst(r);
+    r.finish();
+    return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, opaque, grace,
+        threads, identity, discovery, origDst);
+  }
+
+  private static Optional<StaticIdentity> staticIdentity(EnvReader r) {
+    Optional<String> certRaw = r.string(CERT_FILE);
+    Optional<String> keyRaw = r.string(KEY_FILE);
+    Optional<String> anchorsRaw = r.string(ProxyEnv.IDENTITY_TRUST_ANCHORS);
+    if (certRaw.isEmpty() && keyRaw.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Path> cert = r.readableFile(CERT_FILE);
+    Optional<Path> key = r.readableFile(KEY_FILE);
+    if (certRaw.isEmpty() || keyRaw.isEmpty()) {
+      r.problem(CERT_FILE + " and " + KEY_FILE + " must be set together");
+    }
+    String anchorsPem = null;
+    if (anchorsRaw.isEmpty()) {
+      r.problem(ProxyEnv.IDENTITY_TRUST_ANCHORS + " must be set (PEM text or a file path) when " + CERT_FILE + " is");
+    } else if (anchorsRaw.get().startsWith("-----BEGIN")) {
+      anchorsPem = anchorsRaw.get();
+    } else {
+      Optional<Path> file = r.readableFile(ProxyEnv.IDENTITY_TRUST_ANCHORS);
+      if (file.isPresent()) {
+        try {
+          anchorsPem = Files.readString(file.get());
+        } catch (java.io.IOException e) {
+          r.problem(ProxyEnv.IDENTITY_TRUST_ANCHORS, anchorsRaw.get(), "unreadable: " + e.getMessage());
+        }
+      }
+    }
+    Optional<IdentityName> name = Optional.empty();
+    Optional<String> nameRaw = r.string(ProxyEnv.IDENTITY_LOCAL_NAME);
+    if (nameRaw.isPresent()) {
+      String problem = IdentityName.problemWith(nameRaw.get());
+      if (problem != null) {
+        r.problem(ProxyEnv.IDENTITY_LOCAL_NAME, nameRaw.get(), problem);
+      } else {
+        name = Optional.of(new IdentityName(nameRaw.get()));
+      }
+    }
+    if (cert.isEmpty() || key.isEmpty() || anchorsPem == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new StaticIdentity(cert.get(), key.get(), anchorsPem, name));
+  }
+
+  private static Map<Integer, InetSocketAddress> staticOrigDst(EnvReader r) {
+    Optional<String> raw = r.string(STATIC_ORIG_DST);
+    Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+    if (raw.isEmpty()) {
+      return out;
+    }
+    for (String entry : raw.get().split(",")) {
+      String[] kv = entry.trim().split("=", 2);
+      if (kv.length != 2) {
+        r.problem(STATIC_ORIG_DST, entry, "expected: listenPort=ip:port");
+        continue;
+      }
+      int port;
+      try {
+        port = Integer.parseInt(kv[0].trim());
+      } catch (NumberFormatException e) {
+        r.problem(STATIC_ORIG_DST, entry, "expected: listenPort=ip:port with a numeric listenPort");
+        continue;
+      }
+      EnvReader one = new EnvReader(Map.of(STATIC_ORIG_DST, kv[1].trim()));
+      InetSocketAddress target = one.socketAddress(STATIC_ORIG_DST, null);
+      if (target == null) {
+        r.problem(STATIC_ORIG_DST, entry, "expected: listenPort=ip:port with an IP literal");
+        continue;
+      }
+      out.put(port, target);
+    }
+    return out;
+  }
+}

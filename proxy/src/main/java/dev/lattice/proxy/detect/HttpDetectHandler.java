@@ -1,0 +1,37 @@
+package dev.lattice.proxy.detect;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+
+/**
+ * Peeks for HTTP: the HTTP/2 preface or an HTTP/1 request line. A timeout is an outcome of its own;
+ * the stack decides what it means (opaque on both sides, as Linkerd does).
+ */
+public final class HttpDetectHandler extends PeekHandler<HttpDetectHandler.Outcome> {
+  /** The detector's verdict. */
+  public enum Outcome {
+    H2,
+    HTTP1,
+    NOT_HTTP,
+    READ_TIMEOUT
+  }
+
+  public HttpDetectHandler(Duration timeout, Next<Outcome> next) {
+    super(timeout, HttpDetection.MAX_PEEK, next);
+  }
+
+  @Override
+  protected Outcome decide(ByteBuf peeked, boolean full) {
+    return switch (HttpDetection.detect(peeked)) {
+      case H2 -> Outcome.H2;
+      case HTTP1 -> Outcome.HTTP1;
+      case NOT_HTTP -> Outcome.NOT_HTTP;
+      case NEED_MORE -> full ? Outcome.NOT_HTTP : null;
+    };
+  }
+
+  @Override
+  protected Outcome timedOut() {
+    return Outcome.READ_TIMEOUT;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.lattice.proxy.inbound;
+
+import dev.lattice.proxy.http.H1Pool;
+import dev.lattice.proxy.http.H2Upstream;
+import dev.lattice.proxy.http.Upstream;
+import dev.lattice.proxy.metrics.Labels;
+import dev.lattice.proxy.tcp.Connector;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The inbound's connections to its application, per port: a pool of HTTP/1.1 connections and one
+ * h2c connection, created on first use and shared by all clients.
+ */
+final class AppUpstreams {
+  private final Connector connector;
+  private final EventLoopGroup group;
+  private final Duration connectTimeout;
+  private final Map<Integer, H1Pool> http1 = new ConcurrentHashMap<>();
+  private final Map<Integer, H2Upstream> http2 = new ConcurrentHashMap<>();
+
+  AppUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout) {
+    this.connector = connector;
+    this.group = group;
+    this.connectTimeout = connectTimeout;
+  }
+
+  Upstream http1(int port) {
+    return http1.computeIfAbsent(port, p -> new H1Pool(
+        loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), Duration.ofSeconds(3), 10_000));
+  }
+
+  Upstream http2(int port) {
+    return http2.computeIfAbsent(port, p -> new H2Upstream(
+        loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), group.next()));
+  }
+
+  /** The app is reached on loopback: the proxy and its workload share the network namespace. */
+  static InetSocketAddress app(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  static Labels labels(int port) {
+    return Labels.of("direction", "inbound", "peer", "dst", "target_addr", "127.0.0.1:" + port,
+        "target_ip", "127.0.0.1", "target_port", Integer.toString(port),
+        "tls", "no_identity", "no_tls_reason", "loopback");
+  }
+
+  void close() {
+    http1.values().forEach(H1Pool::close);
+    http2.values().forEach(H2Upstream::close);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.lattice.proxy.inbound;
+
+import dev.lattice.api.Headers;
+import dev.lattice.pki.IdentityName;
+import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.HttpRoutes;
+import dev.lattice.proxy.http.Upstream;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Optional;
+
+/**
+ * Inbound HTTP for one connection: requests go to the app's port (HTTP/1 pool or h2c connection,
+ * by the version the request is sent in); {@code l5d-client-id} is always stripped and set only
+ * to an identity the client proved over mTLS.
+ */
+record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client, HttpMetrics.Target metrics)
+    implements HttpRoutes {
+  @Override
+  public Upstream upstream(boolean http1) {
+    return http1 ? apps.http1(port) : apps.http2(port);
+  }
+
+  @Override
+  public void rewriteRequest(HttpHeaders headers) {
+    headers.remove(Headers.CLIENT_ID);
+    client.ifPresent(id -> headers.set(Headers.CLIENT_ID, id.value()));
+  }
+
+  @Override
+  public void rewriteResponse(HttpHeaders headers) {}
+
+  /** Only meshed clients (a proven identity) learn why the proxy failed a request. */
+  @Override
+  public boolean explainErrors() {
+    return client.isPresent();
+  }
+}

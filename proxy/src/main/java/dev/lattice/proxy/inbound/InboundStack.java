@@ -1,0 +1,188 @@
+package dev.lattice.proxy.inbound;
+
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.detect.HttpDetectHandler;
+import dev.lattice.proxy.detect.TlsDetectHandler;
+import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.HttpServers;
+import dev.lattice.proxy.listen.Drain;
+import dev.lattice.proxy.metrics.Labels;
+import dev.lattice.proxy.tcp.Connector;
+import dev.lattice.proxy.tcp.Forwarder;
+import dev.lattice.proxy.tcp.Hold;
+import dev.lattice.proxy.tcp.TcpMetrics;
+import dev.lattice.proxy.tcp.TcpMetricsHandler;
+import dev.lattice.proxy.tcp.TransportHeader;
+import dev.lattice.proxy.tcp.TransportHeaderDecoder;
+import dev.lattice.proxy.tls.MeshTls;
+import dev.lattice.proxy.tls.NoTlsReason;
+import dev.lattice.proxy.tls.ServerTls;
+import dev.lattice.proxy.transport.OrigDstAddr;
+import dev.lattice.proxy.transport.OriginalDestination;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslHandler;
+import java.util.Optional;
+
+/**
+ * The inbound side, in traffic order:
+ *
+ * <pre>
+ * accept → original destination → opaque port? ─────────────────────────────────────────► forward to app
+ *        → detect TLS ─ SNI is me  → terminate mTLS → transport header? → port, protocol ─┐
+ *                     ├ other SNI → pass through ───────────────────────────────────────► forward to app
+ *                     └ no TLS    ──────────────────────────────────────────────────────┤
+ *        → detect HTTP (unless the header named the protocol) ─ HTTP/1, HTTP/2 → HTTP server → app
+ *                                                             └ other         → forward to app
+ * </pre>
+ *
+ * The application is always dialled on 127.0.0.1 at the target port.
+ */
+public final class InboundStack extends ChannelInitializer<Channel> {
+  private final ProxyConfig config;
+  private final OriginalDestination origDst;
+  private final MeshTls tls;
+  private final Connector connector;
+  private final TcpMetrics tcpMetrics;
+  private final HttpMetrics httpMetrics;
+  private final Drain drain;
+  private final AppUpstreams apps;
+
+  public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, io.netty.channel.EventLoopGroup group) {
+    this.config = config;
+    this.origDst = origDst;
+    this.tls = tls;
+    this.connector = connector;
+    this.tcpMetrics = tcpMetrics;
+    this.httpMetrics = httpMetrics;
+    this.drain = drain;
+    this.apps = new AppUpstreams(connector, group, config.inboundConnectTimeout());
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    drain.track(ch);
+    int listenPort = ((java.net.InetSocketAddress) ch.localAddress()).getPort();
+    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics,
+        Labels.of("direction", "inbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "no_tls_from_remote")));
+    OrigDstAddr dst;
+    try {
+      dst = origDst.lookup(ch);
+    } catch (OriginalDestination.OrigDstUnavailable e) {
+      ch.close();
+      return;
+    }
+    // Opaque ports skip all detection: server-speaks-first protocols would stall it.
+    if (config.opaquePorts().contains(dst.port())) {
+      forward(ch, listenPort, dst, dst.port(), new ServerTls.None(NoTlsReason.PORT_SKIPPED));
+      return;
+    }
+    ch.pipeline().addLast("detect-tls", new TlsDetectHandler(config.inboundDetectTimeout(), (ctx, outcome) -> {
+      switch (outcome) {
+        case TlsDetectHandler.Outcome.Sni sni when tls.localIdentity().map(id -> id.value().equals(sni.name())).orElse(false) ->
+            terminate(ctx, listenPort, dst);
+        case TlsDetectHandler.Outcome.Sni sni -> forward(ctx.channel(), listenPort, dst, dst.port(), new ServerTls.Passthru(sni.name()));
+        case TlsDetectHandler.Outcome.NotTls n -> detected(ctx.channel(), listenPort, dst, dst.port(), new ServerTls.None(NoTlsReason.NO_TLS_FROM_REMOTE), Optional.empty());
+        case TlsDetectHandler.Outcome.TimedOut t -> ctx.close(); // Linkerd: "TLS detection timed out"
+      }
+    }));
+  }
+
+  /** mTLS for us: handshake (client cert required), then the transport header names the port. */
+  private void terminate(ChannelHandlerContext ctx, int listenPort, OrigDstAddr dst) {
+    SslHandler ssl;
+    try {
+      ssl = tls.newServerHandler(ctx.alloc(), config.inboundDetectTimeout());
+    } catch (MeshTls.NoCredentials e) {
+      ctx.close();
+      return;
+    }
+    Hold hold = new Hold();
+    ctx.pipeline().addAfter(ctx.name(), "tls", ssl);
+    ctx.pipeline().addAfter("tls", "hold", hold);
+    Channel ch = ctx.channel();
+    ssl.handshakeFuture().addListener(f -> {
+      if (!f.isSuccess()) {
+        ch.close();
+        return;
+      }
+      ServerTls status = new ServerTls.Established(MeshTls.peerIdentity(ssl.engine().getSession()));
+      if (MeshTls.TRANSPORT_HEADER_ALPN.equals(ssl.applicationProtocol())) {
+        ch.pipeline().addAfter("hold", "transport-header", new TransportHeaderDecoder(config.inboundDetectTimeout(), (hctx, outcome) -> {
+          switch (outcome) {
+            case TransportHeaderDecoder.Outcome.Header(TransportHeader h) when h.name().isEmpty() && h.port() != listenPort ->
+                detected(ch, listenPort, dst, h.port(), status, h.protocol());
+            case TransportHeaderDecoder.Outcome.Header h -> hctx.close(); // gateway names / loops to ourselves: unsupported
+            case TransportHeaderDecoder.Outcome.Invalid invalid -> hctx.close();
+          }
+        }));
+      } else if (dst.port() == listenPort) {
+        // Direct connections to the inbound port must say where they are going.
+        ch.close();
+        return;
+      } else {
+        detected(ch, listenPort, dst, dst.port(), status, Optional.empty());
+      }
+      hold.release();
+    });
+  }
+
+  /** TLS is settled and the target port known: bind metrics, then HTTP or opaque. */
+  private void detected(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status, Optional<TransportHeader.SessionProtocol> protocol) {
+    TcpMetricsHandler.of(ch).bind(srcLabels(dst, port, status));
+    if (protocol.isPresent()) {
+      switch (protocol.get()) {
+        case HTTP2 -> HttpServers.http2(ch.pipeline(), routesFor(dst, port, status), config.shutdownGrace());
+        case HTTP1 -> HttpServers.http1(ch.pipeline(), routesFor(dst, port, status).get());
+      }
+      return;
+    }
+    if (config.opaquePorts().contains(port)) {
+      forwardInstalled(ch, listenPort, port);
+      return;
+    }
+    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.inboundDetectTimeout(), (ctx, outcome) -> {
+      switch (outcome) {
+        case H2 -> HttpServers.http2(ctx.pipeline(), routesFor(dst, port, status), config.shutdownGrace());
+        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routesFor(dst, port, status).get());
+        case NOT_HTTP, READ_TIMEOUT -> forwardInstalled(ctx.channel(), listenPort, port);
+      }
+    }));
+  }
+
+  private void forward(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status) {
+    TcpMetricsHandler.of(ch).bind(srcLabels(dst, port, status));
+    forwardInstalled(ch, listenPort, port);
+  }
+
+  private void forwardInstalled(Channel ch, int listenPort, int port) {
+    if (port == listenPort) {
+      ch.close(); // never connect to our own inbound port
+      return;
+    }
+    ch.pipeline().addLast("forward", new Forwarder(loop ->
+        connector.plain(loop, AppUpstreams.app(port), config.inboundConnectTimeout(), AppUpstreams.labels(port))));
+  }
+
+  private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(OrigDstAddr dst, int port, ServerTls status) {
+    InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(),
+        httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())));
+    return () -> routes;
+  }
+
+  private static Labels srcLabels(OrigDstAddr dst, int port, ServerTls status) {
+    return Labels.of("direction", "inbound", "peer", "src").and(targetLabels(dst, port)).and(status.labels());
+  }
+
+  private static Labels targetLabels(OrigDstAddr dst, int port) {
+    String ip = dst.address().getAddress().getHostAddress();
+    return Labels.of("target_addr", ip + ":" + port, "target_ip", ip, "target_port", Integer.toString(port));
+  }
+
+  /** Closes pooled connections to the app. */
+  public void close() {
+    apps.close();
+  }
+}

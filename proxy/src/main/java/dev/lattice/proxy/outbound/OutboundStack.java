@@ -1,0 +1,138 @@
+package dev.lattice.proxy.outbound;
+
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.detect.HttpDetectHandler;
+import dev.lattice.proxy.discovery.Discovery;
+import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.HttpServers;
+import dev.lattice.proxy.listen.Drain;
+import dev.lattice.proxy.metrics.Labels;
+import dev.lattice.proxy.tcp.Connector;
+import dev.lattice.proxy.tcp.Forwarder;
+import dev.lattice.proxy.tcp.TcpMetrics;
+import dev.lattice.proxy.tcp.TcpMetricsHandler;
+import dev.lattice.proxy.tcp.TransportHeader;
+import dev.lattice.proxy.tls.ClientTls;
+import dev.lattice.proxy.tls.NoTlsReason;
+import dev.lattice.proxy.transport.OrigDstAddr;
+import dev.lattice.proxy.transport.OriginalDestination;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * The outbound side, in traffic order:
+ *
+ * <pre>
+ * accept → original destination → discover ─ opaque ──────────────────────────────────┐
+ *        → detect HTTP ─ HTTP/1, HTTP/2 + meshed → HTTP server → shared mTLS HTTP/2 to peer
+ *                      └ other, or unmeshed ───────────────────────────────────────────┤
+ *        forward: meshed → mTLS to the peer proxy + transport header (port) → splice
+ *                 unmeshed → plain TCP to the original destination → splice
+ * </pre>
+ *
+ * No TLS sniffing: TLS the app starts itself is just bytes that fail HTTP detection.
+ */
+public final class OutboundStack extends ChannelInitializer<Channel> {
+  private final ProxyConfig config;
+  private final OriginalDestination origDst;
+  private final Discovery discovery;
+  private final Connector connector;
+  private final TcpMetrics tcpMetrics;
+  private final HttpMetrics httpMetrics;
+  private final Drain drain;
+  private final PeerUpstreams peers;
+
+  public OutboundStack(ProxyConfig config, OriginalDestination origDst, Discovery discovery, Connector connector,
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, EventLoopGroup group) {
+    this.config = config;
+    this.origDst = origDst;
+    this.discovery = discovery;
+    this.connector = connector;
+    this.tcpMetrics = tcpMetrics;
+    this.httpMetrics = httpMetrics;
+    this.drain = drain;
+    this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout());
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    drain.track(ch);
+    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics,
+        Labels.of("direction", "outbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "loopback")));
+    OrigDstAddr dst;
+    try {
+      dst = origDst.lookup(ch);
+    } catch (OriginalDestination.OrigDstUnavailable e) {
+      ch.close();
+      return;
+    }
+    ch.config().setAutoRead(false);
+    discovery.resolve(dst).whenComplete((endpoint, error) -> ch.eventLoop().execute(() -> {
+      if (error != null || !ch.isActive()) {
+        ch.close();
+        return;
+      }
+      discovered(ch, endpoint);
+    }));
+  }
+
+  private void discovered(Channel ch, Endpoint endpoint) {
+    TcpMetricsHandler.of(ch).bind(Labels.of("direction", "outbound", "peer", "src")
+        .and(targetLabels(endpoint.target()))
+        .and("tls", "no_identity", "no_tls_reason", "loopback"));
+    if (endpoint.opaque()) {
+      forward(ch, endpoint);
+      return;
+    }
+    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.outboundDetectTimeout(), (ctx, outcome) -> {
+      boolean http = outcome == HttpDetectHandler.Outcome.H2 || outcome == HttpDetectHandler.Outcome.HTTP1;
+      if (!http || endpoint.meshed().isEmpty()) {
+        // Linkerd treats a detection timeout as opaque too. Unmeshed HTTP is forwarded as bytes.
+        forward(ctx.channel(), endpoint);
+      } else if (outcome == HttpDetectHandler.Outcome.H2) {
+        OutboundRoutes routes = routes(endpoint);
+        HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
+      } else {
+        HttpServers.http1(ctx.pipeline(), routes(endpoint));
+      }
+    }));
+    ch.config().setAutoRead(true);
+  }
+
+  private OutboundRoutes routes(Endpoint endpoint) {
+    Labels dst = dstLabels(endpoint);
+    Labels request = Labels.of("direction", "outbound").and(targetLabels(endpoint.target()))
+        .and(clientTls(endpoint).labels()).and(endpoint.dstLabels());
+    return new OutboundRoutes(peers.http2(endpoint, dst), httpMetrics.target(request));
+  }
+
+  private void forward(Channel ch, Endpoint endpoint) {
+    Labels dst = dstLabels(endpoint);
+    ch.pipeline().addLast("forward", new Forwarder(loop -> endpoint.meshed()
+        .map(peer -> connector.mesh(loop, peer, TransportHeader.opaque(endpoint.target().port()), config.outboundConnectTimeout(), dst))
+        .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst))));
+  }
+
+  private static ClientTls clientTls(Endpoint endpoint) {
+    return endpoint.meshed()
+        .<ClientTls>map(m -> new ClientTls.Mesh(m.identity()))
+        .orElse(new ClientTls.None(NoTlsReason.NOT_PROVIDED_BY_SERVICE_DISCOVERY));
+  }
+
+  private static Labels dstLabels(Endpoint endpoint) {
+    return Labels.of("direction", "outbound", "peer", "dst").and(targetLabels(endpoint.target()))
+        .and(clientTls(endpoint).labels()).and(endpoint.dstLabels());
+  }
+
+  private static Labels targetLabels(OrigDstAddr dst) {
+    String ip = dst.address().getAddress().getHostAddress();
+    return Labels.of("target_addr", ip + ":" + dst.port(), "target_ip", ip, "target_port", Integer.toString(dst.port()));
+  }
+
+  /** Closes the shared peer connections. */
+  public void close() {
+    peers.close();
+  }
+}
