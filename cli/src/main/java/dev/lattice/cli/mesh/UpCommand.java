@@ -96,7 +96,9 @@ public final class UpCommand implements Callable<Integer> {
         meshSpec = MeshFile.read(meshFile);
       } else {
         installation.requireBuilt("demo");
-        meshSpec = DemoMesh.spec(installation.demoLauncher());
+        Installation demo = installation;
+        var cache = state.dir().cache();
+        meshSpec = DemoMesh.spec(name -> demo.demoLauncher(Optional.of(cache.resolve("demo-" + name + ".jsa"))));
         exposed = exposed == null ? DEMO_EXPOSE : exposed;
       }
     } catch (IOException e) {
@@ -163,7 +165,11 @@ public final class UpCommand implements Callable<Integer> {
           + ", through its proxy");
     }
     out.println("  lattice status" + stateFlag + "                # workloads, addresses, proxies, identities");
-    layout.workloads().stream().filter(w -> w.spec().meshed()).findFirst().ifPresent(w ->
+    // The exposed workload's proxy has the most to show (inbound from the host, outbound to its peers).
+    String exposedName = record.expose().replaceAll("[:@].*", "");
+    layout.workloads().stream().filter(w -> w.spec().meshed())
+        .sorted(java.util.Comparator.comparing(w -> !w.spec().qualifiedName().equals(exposedName)))
+        .findFirst().ifPresent(w ->
         out.println("  ip netns exec " + w.netns() + " curl -s 127.0.0.1:4191/metrics | grep -E '^(request|response)_total'"));
     out.println("  lattice down" + stateFlag + "                  # remove everything up created");
     out.flush();

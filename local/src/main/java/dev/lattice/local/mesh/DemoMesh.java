@@ -3,6 +3,7 @@ package dev.lattice.local.mesh;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The default mesh: the emojivoto-like demo in namespace {@code emojivoto}. Four workloads with four
@@ -19,10 +20,15 @@ public final class DemoMesh {
    *     the workload's name is appended
    */
   public static MeshSpec spec(List<String> launcher) {
+    return spec(name -> launcher);
+  }
+
+  /** As {@link #spec(List)}, with a launcher per workload (e.g. each with its own JVM archive). */
+  public static MeshSpec spec(Function<String, List<String>> launcher) {
     return spec(launcher, MeshSpec.DEFAULT_NETWORK, MeshSpec.DEFAULT_SERVICE_NETWORK);
   }
 
-  public static MeshSpec spec(List<String> launcher, dev.lattice.local.netns.Cidr network,
+  public static MeshSpec spec(Function<String, List<String>> launcher, dev.lattice.local.netns.Cidr network,
       dev.lattice.local.netns.Cidr serviceNetwork) {
     List<WorkloadSpec> workloads = List.of(
         workload(launcher, "emoji", List.of(8080), Map.of()),
@@ -38,9 +44,9 @@ public final class DemoMesh {
     return new MeshSpec(network, serviceNetwork, workloads, services);
   }
 
-  private static WorkloadSpec workload(List<String> launcher, String name, List<Integer> ports,
+  private static WorkloadSpec workload(Function<String, List<String>> launcher, String name, List<Integer> ports,
       Map<String, String> env) {
-    List<String> command = new ArrayList<>(launcher);
+    List<String> command = new ArrayList<>(launcher.apply(name));
     command.add(name);
     return new WorkloadSpec(name, NAMESPACE, name, true, ports, Map.of("app", name), command, env);
   }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * workloads/&lt;netns&gt;/token         the proxy's copy of its token (owned by the proxy uid)
  * runtime/proxy/                 the proxy's class path, readable by the proxy uid
  * run/                          pids, progress log, control-plane ready marker
+ * cache/                        class-data-sharing archives of the mesh's JVMs (kept after down)
  * logs/                         one log per process (kept after down)
  * </pre>
  */
@@ -73,6 +74,11 @@ public record StateDir(Path root) {
   /** Written by the control plane once both servers listen. */
   public Path controlPlaneReady() {
     return run().resolve("control-plane.ready");
+  }
+
+  /** Class-data-sharing archives of the mesh's JVMs, kept across up/down so later starts are faster. */
+  public Path cache() {
+    return root.resolve("cache");
   }
 
   public Path logs() {

@@ -8,6 +8,7 @@ import dev.lattice.local.proxyinit.ProxyInitConfig;
 import dev.lattice.local.up.Installation;
 import dev.lattice.pki.IdentityName;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,15 +30,23 @@ public final class ProxyLaunch {
     return IdentityName.forServiceAccount(serviceAccount, namespace, MeshResources.CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN);
   }
 
-  public static List<String> argv(Installation installation, Path runtime, MeshLayout.Placed workload) {
+  /**
+   * @param runtime the world-readable copy of the proxy's class path ({@code lib/} jars, and
+   *     {@code classes/} when the proxy was not packaged)
+   * @param archive where this proxy keeps its class-data-sharing archive (a directory uid 2102 may write)
+   */
+  public static List<String> argv(Installation installation, Path runtime, Path archive, MeshLayout.Placed workload) {
     List<String> argv = new ArrayList<>(workload.netns().exec(List.of(
         "setpriv", "--reuid=" + ProxyInitConfig.PROXY_UID, "--regid=" + ProxyInitConfig.PROXY_UID,
         "--clear-groups", "--")));
     argv.add(installation.java().toString());
     argv.addAll(Installation.JVM_FLAGS);
     argv.add("-XX:-UsePerfData");
+    String classpath = (Files.isDirectory(runtime.resolve("classes")) ? runtime.resolve("classes") + File.pathSeparator : "")
+        + runtime.resolve("lib") + "/*";
+    argv.addAll(Installation.classDataSharing(classpath, archive));
     argv.add("-cp");
-    argv.add(runtime.resolve("classes") + File.pathSeparator + runtime.resolve("lib") + "/*");
+    argv.add(classpath);
     argv.add("dev.lattice.proxy.ProxyMain");
     return argv;
   }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +99,7 @@ public final class Supervisor {
   private void startControlPlane(MeshLayout layout) throws IOException, InterruptedException {
     Files.deleteIfExists(dir.controlPlaneReady());
     List<String> argv = new ArrayList<>(layout.meshNamespace().exec(installation.lattice(
-        "control-plane", "--state-dir", dir.root().toString(),
+        Optional.of(dir.cache().resolve("control-plane.jsa")), "control-plane", "--state-dir", dir.root().toString(),
         "--address", layout.bridgeAddress().getHostAddress())));
     controlPlane = new Child("control-plane", argv, baseEnv(), dir.log("control-plane"), pids);
     Process process = controlPlane.start();
@@ -164,7 +165,8 @@ public final class Supervisor {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot hand the token of " + w.spec().qualifiedName() + " to its proxy", e);
     }
-    return new Child(w.netns().name() + ".proxy", ProxyLaunch.argv(installation, dir.runtime().resolve("proxy"), w),
+    Path archive = dir.cache().resolve("proxy").resolve(w.spec().namespace() + "." + w.spec().name() + ".jsa");
+    return new Child(w.netns().name() + ".proxy", ProxyLaunch.argv(installation, dir.runtime().resolve("proxy"), archive, w),
         ProxyLaunch.env(layout, w, anchors, copy, own), dir.log(w.spec().namespace() + "." + w.spec().name() + ".proxy"),
         pids);
   }

@@ -147,13 +147,14 @@ final class WorkloadRunner {
     published = ready;
     if (ready && !firstReady.isDone()) {
       Duration took = Duration.between(began, clock.instant());
-      firstReady.complete(took);
+      // Reported before completing: the supervisor's "all ready" line must come after this one.
       progress.report(Progress.Kind.STEP, String.format("workload %s ready in %.1fs: %s%s",
           workload.spec().qualifiedName(), took.toMillis() / 1000.0,
           proxy == null ? "not meshed, " : "proxy ready as "
               + ProxyLaunch.identity(workload.spec().serviceAccount(), workload.spec().namespace()) + ", ",
           workload.spec().ports().isEmpty() ? "app running" : "app listening on "
               + workload.address().getHostAddress() + ":" + workload.spec().ports().getFirst()));
+      firstReady.complete(took);
     } else if (firstReady.isDone()) {
       log.info("{}: {}", workload.spec().qualifiedName(), ready ? "ready again" : "not ready");
     }

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -162,7 +163,8 @@ public final class MeshUp {
     List<String> argv = new ArrayList<>();
     // Its own session: a Ctrl-C in the shell that ran up must not stop the mesh.
     argv.add(Executables.require("setsid", "util-linux").toString());
-    argv.addAll(installation.lattice("supervise", "--state-dir", dir.root().toString()));
+    argv.addAll(installation.lattice(Optional.of(dir.cache().resolve("supervise.jsa")),
+        "supervise", "--state-dir", dir.root().toString()));
     try {
       Files.createDirectories(dir.logs());
       Files.createDirectories(dir.run());
@@ -232,8 +234,19 @@ public final class MeshUp {
     Path target = dir.runtime().resolve("proxy");
     try {
       deleteTree(target);
-      copyTree(installation.proxyClasses(), target.resolve("classes"));
+      Path classes = installation.moduleClasses("proxy");
+      if (Files.isDirectory(classes)) {
+        copyTree(classes, target.resolve("classes"));
+      } else {
+        Files.createDirectories(target.resolve("lib"));
+        Files.copy(classes, target.resolve("lib").resolve(classes.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
       copyTree(installation.proxyLib(), target.resolve("lib"));
+      // The proxies' class-data-sharing archives: kept across runs, written by uid 2102.
+      Path archives = dir.cache().resolve("proxy");
+      Files.createDirectories(archives);
+      Files.setAttribute(archives, "unix:uid", ProxyInitConfig.PROXY_UID);
+      Files.setAttribute(archives, "unix:gid", ProxyInitConfig.PROXY_UID);
       try (Stream<Path> walk = Files.walk(dir.runtime())) {
         for (Path p : walk.toList()) {
           Files.setPosixFilePermissions(p, Files.isDirectory(p) ? Set.of(PosixFilePermission.OWNER_READ,
@@ -255,7 +268,8 @@ public final class MeshUp {
         if (Files.isDirectory(p)) {
           Files.createDirectories(dest);
         } else {
-          Files.copy(p, dest);
+          // Timestamps kept: a class-data-sharing archive stays valid only for unchanged jars.
+          Files.copy(p, dest, StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }
