@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Stop the mesh and remove exactly what lattice up created: processes, network namespaces (with their "
           + "links and iptables rules), /etc/netns entries, the mesh's store records and tokens. The trust "
-          + "anchor, issuer and logs stay in the state directory. Needs root."
+          + "anchor, issuer, logs and JVM archives stay in the state directory. Needs root."
     })
 public final class DownCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * {@code lattice down}: removes exactly what {@code mesh.json} says {@code up} created, newest first:
  * processes (the supervisor, then any child it left), network namespaces (with their links, addresses
  * and iptables rules), {@code /etc/netns} files, the mesh's store records, tokens and runtime copies.
- * The trust anchor, issuer and logs stay.
+ * The trust anchor, issuer, logs and JVM archives ({@code cache/}) stay.
  */
 public final class MeshDown {
   private final CommandRunner runner;
