@@ -8,6 +8,12 @@ import dev.lattice.cli.identity.CreateIssuerCommand;
 import dev.lattice.cli.identity.CreateTrustAnchorCommand;
 import dev.lattice.cli.identity.IdentityCommand;
 import dev.lattice.cli.identity.InspectCommand;
+import dev.lattice.cli.mesh.ApplyCommand;
+import dev.lattice.cli.mesh.ControlPlaneCommand;
+import dev.lattice.cli.mesh.DownCommand;
+import dev.lattice.cli.mesh.StatusCommand;
+import dev.lattice.cli.mesh.SuperviseCommand;
+import dev.lattice.cli.mesh.UpCommand;
 import dev.lattice.pki.PkiException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -55,7 +61,14 @@ public final class LatticeMain implements Runnable {
         .addSubcommand(identity)
         .addSubcommand(new CheckCommand(clock, color))
         .addSubcommand(new ValidateCommand())
-        .addSubcommand(new CommandLine(new AuthzCommand()).addSubcommand(new ExplainCommand()));
+        .addSubcommand(new CommandLine(new AuthzCommand()).addSubcommand(new ExplainCommand()))
+        .addSubcommand(new UpCommand(clock))
+        .addSubcommand(new DownCommand())
+        .addSubcommand(new StatusCommand())
+        .addSubcommand(new ApplyCommand.Apply())
+        .addSubcommand(new ApplyCommand.Delete())
+        .addSubcommand(new ControlPlaneCommand())
+        .addSubcommand(new SuperviseCommand(clock));
     lattice.setExecutionExceptionHandler(LatticeMain::reportError);
     return lattice;
   }

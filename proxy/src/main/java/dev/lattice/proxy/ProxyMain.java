@@ -6,6 +6,7 @@ import dev.lattice.proxy.admin.AdminServer;
 import dev.lattice.proxy.admin.Readiness;
 import dev.lattice.proxy.config.ConfigException;
 import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.discovery.DestinationDiscovery;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.discovery.StaticDiscovery;
@@ -76,7 +77,8 @@ public final class ProxyMain {
     }
 
     Optional<InboundPolicies> policies = setup.policy().map(p -> InboundPolicies.builder(p).build().start());
-    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery(setup),
+    Discovery discovery = discovery(setup);
+    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery,
         new FixedOriginalDestination(setup.proxy().staticOrigDst(), originalDestination()), metrics, clock,
         policies.map(p -> new InboundAuthorizer(p, new PolicyMetrics(metrics))));
 
@@ -108,6 +110,9 @@ public final class ProxyMain {
       boolean clean = proxy.drain(setup.proxy().shutdownGrace());
       admin.close();
       policies.ifPresent(InboundPolicies::close);
+      if (discovery instanceof DestinationDiscovery destinations) {
+        destinations.close();
+      }
       identityClient.ifPresent(IdentityClient::close);
       System.out.println(clean ? "drained" : "grace period over: closed remaining connections");
       stopped.countDown();
@@ -157,10 +162,6 @@ public final class ProxyMain {
         policy = PolicyConfig.from(reader);
       }
       Optional<HostAndPort> destination = reader.parse(ProxyEnv.DESTINATION_SVC_ADDR, HostAndPort::parse);
-      if (destination.isPresent() && !DESTINATION_CLIENT_AVAILABLE) {
-        reader.problem(ProxyEnv.DESTINATION_SVC_ADDR,
-            "the destination service client is not in this build; use " + ProxyConfig.DISCOVERY_FILE);
-      }
       try {
         reader.throwIfInvalid();
       } catch (InvalidEnvException e) {
@@ -174,16 +175,15 @@ public final class ProxyMain {
     }
   }
 
-  /** Flip when {@code DestinationDiscovery} is merged, and return it from {@link #discovery(Setup)}. */
-  static final boolean DESTINATION_CLIENT_AVAILABLE = false;
-
   /**
    * Where destinations come from: the destination service when {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}
-   * is set, else a static file, else nothing is meshed. The hook for the destination client is here:
-   * {@code setup.destination().map(d -> DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext()))}
-   * (until it is merged, {@link Setup#parse} refuses the variable, so {@code destination} is empty).
+   * is set, else a static file, else nothing is meshed.
    */
   static Discovery discovery(Setup setup) {
+    if (setup.destination().isPresent()) {
+      HostAndPort d = setup.destination().get();
+      return DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext());
+    }
     return setup.proxy().discoveryFile()
         .<Discovery>map(StaticDiscovery::load)
         .orElse(target -> CompletableFuture.completedFuture(Endpoint.unmeshed(target)));

@@ -105,7 +105,8 @@ class ProxyMainIdentityTest {
         try (IdentityServer server = IdentityServer.start(config, InstantSource.system(), new RecordingEventSink())) {
           await().atMost(Duration.ofSeconds(30)).until(() -> status(adminA, "/ready").equals("200")
               && status(adminB, "/ready").equals("200"));
-          assertThat(procA.lines()).anyMatch(l -> l.startsWith("certified as " + FRONTEND.value()));
+          await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+              assertThat(procA.lines()).anyMatch(l -> l.startsWith("certified as " + FRONTEND.value())));
 
           Processes.Result hop = Processes.run("curl", "-sS", "--max-time", "20", "http://127.0.0.1:" + entryPort + "/hello");
           assertThat(hop.out()).as(hop.err()).isEqualTo("hello");

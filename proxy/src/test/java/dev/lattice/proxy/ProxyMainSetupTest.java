@@ -34,11 +34,12 @@ class ProxyMainSetupTest {
   }
 
   @Test
-  void theDestinationServiceIsRefusedUntilItsClientIsWiredIn() {
+  void theDestinationServiceAddressIsParsedWithTheOtherProblems() {
     assertThatThrownBy(() -> ProxyMain.Setup.parse(Map.of(
-        "LINKERD2_PROXY_DESTINATION_SVC_ADDR", "127.0.0.1:8086")))
+        "LINKERD2_PROXY_DESTINATION_SVC_ADDR", "nowhere",
+        "LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT", "soon")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
-            .contains("LINKERD2_PROXY_DESTINATION_SVC_ADDR"));
+            .contains("LINKERD2_PROXY_DESTINATION_SVC_ADDR='nowhere'", "LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT"));
   }
 
   @Test

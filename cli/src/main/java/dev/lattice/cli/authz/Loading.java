@@ -11,11 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The options {@code authz} and {@code authz explain} share: the install settings, and loading manifests. */
-final class Loading {
+/**
+ * The options {@code authz}, {@code authz explain} and {@code check --policy} share: the install
+ * settings, and loading manifests.
+ */
+public final class Loading {
   private Loading() {}
 
-  static PolicyConfig config(String defaultPolicy, String clusterNetworks) {
+  public static PolicyConfig config(String defaultPolicy, String clusterNetworks) {
     PolicyConfig config = PolicyConfig.defaults();
     if (clusterNetworks != null) {
       try {

@@ -14,10 +14,10 @@ import java.util.stream.Stream;
  * directory contributes its {@code .yaml}, {@code .yml} and {@code .json} files, sorted, and its
  * subdirectories only with {@code -R}.
  */
-final class ManifestFiles {
+public final class ManifestFiles {
   private ManifestFiles() {}
 
-  static List<Path> expand(List<Path> paths, boolean recursive) {
+  public static List<Path> expand(List<Path> paths, boolean recursive) {
     if (paths == null || paths.isEmpty()) {
       throw new CliException("no manifests: give -f FILE or -f DIRECTORY");
     }

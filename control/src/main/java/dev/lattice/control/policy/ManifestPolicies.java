@@ -2,6 +2,7 @@ package dev.lattice.control.policy;
 
 import dev.lattice.control.store.InMemoryStore;
 import dev.lattice.control.store.ManifestParser;
+import dev.lattice.control.store.Namespace;
 import dev.lattice.control.store.Resource;
 import dev.lattice.control.store.Workload;
 import dev.lattice.policy.Client;
@@ -11,6 +12,7 @@ import dev.lattice.policy.Request;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -37,6 +39,36 @@ public final class ManifestPolicies {
     try (InMemoryStore store = InMemoryStore.of(resources); var watch = store.watch(index)) {
       return new ManifestPolicies(index);
     }
+  }
+
+  /**
+   * Loads {@code steps} one after another, as consecutive {@code kubectl apply} runs: an object in a
+   * later step replaces the one of an earlier step, and workloads inherit what their namespace said
+   * when <em>their</em> step ran. Within a step, namespaces come first, since a pod cannot be created
+   * before its namespace.
+   *
+   * @throws dev.lattice.control.store.InvalidResourceException listing every invalid object of the
+   *     first step that has one
+   */
+  public static ManifestPolicies ofSteps(List<? extends List<? extends Resource>> steps, PolicyConfig config) {
+    PolicyIndex index = new PolicyIndex(config);
+    try (InMemoryStore store = new InMemoryStore(); var watch = store.watch(index)) {
+      for (List<? extends Resource> step : steps) {
+        List<Resource> ordered = new ArrayList<>(step);
+        ordered.sort(Comparator.comparing(r -> !(r instanceof Namespace)));
+        store.apply(ordered);
+      }
+      return new ManifestPolicies(index);
+    }
+  }
+
+  /** Parses manifest files and loads them with {@link #ofSteps}, one file per step, in order. */
+  public static ManifestPolicies loadEach(List<Path> files, PolicyConfig config) throws IOException {
+    List<List<Resource>> steps = new ArrayList<>();
+    for (Path f : files) {
+      steps.add(ManifestParser.parse(f));
+    }
+    return ofSteps(steps, config);
   }
 
   /** Parses and loads manifest files. */

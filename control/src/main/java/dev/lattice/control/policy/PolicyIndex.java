@@ -134,6 +134,16 @@ public final class PolicyIndex implements ResourceSink {
     return Optional.ofNullable(workloads.get(ResourceRef.of(dev.lattice.control.store.Kind.WORKLOAD, namespace, name)));
   }
 
+  /** Every workload, ordered by namespace and name. */
+  public synchronized List<Workload> workloads() {
+    return List.copyOf(workloads.values());
+  }
+
+  /** The namespace {@code name} as it is now (its annotations may have changed since workloads were created). */
+  public synchronized Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespaces.get(name));
+  }
+
   /** The workload's annotations as its proxy sees them: its own, plus what it inherited at creation. */
   public synchronized Map<String, String> effectiveAnnotations(Workload w) {
     Map<String, String> out = new TreeMap<>(inherited.getOrDefault(w.ref(), Map.of()));
@@ -273,11 +283,7 @@ public final class PolicyIndex implements ResourceSink {
     Set<String> paths = new LinkedHashSet<>();
     for (Workload.Container c : w.containers()) {
       for (Workload.HttpProbe probe : c.probes()) {
-        int probePort = probe.port().chars().allMatch(Character::isDigit) && !probe.port().isEmpty()
-            ? Integer.parseInt(probe.port())
-            : c.ports().stream().filter(p -> p.name().equals(probe.port())).mapToInt(Workload.ContainerPort::number)
-                .findFirst().orElse(-1);
-        if (probePort == port) {
+        if (probePort(c, probe) == port) {
           String path = probe.path() == null || probe.path().isEmpty() ? "/" : probe.path();
           int q = path.indexOf('?');
           paths.add(q < 0 ? path : path.substring(0, q));
@@ -289,6 +295,18 @@ public final class PolicyIndex implements ResourceSink {
       paths.add("/ready");
     }
     return List.copyOf(paths);
+  }
+
+  /**
+   * The port {@code probe} calls: its number, or the number of the port of that name in the same
+   * container; -1 when the name matches none of the container's ports (the probe then gets no route).
+   */
+  static int probePort(Workload.Container c, Workload.HttpProbe probe) {
+    if (!probe.port().isEmpty() && probe.port().chars().allMatch(Character::isDigit)) {
+      return Integer.parseInt(probe.port());
+    }
+    return c.ports().stream().filter(p -> p.name().equals(probe.port())).mapToInt(Workload.ContainerPort::number)
+        .findFirst().orElse(-1);
   }
 
   // ---- selection and authorizations

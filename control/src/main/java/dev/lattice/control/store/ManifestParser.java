@@ -223,7 +223,8 @@ public final class ManifestParser {
               f.protocol(port, portPath + ".protocol")));
     }
     List<HttpProbe> probes = new ArrayList<>();
-    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+    for (Workload.ProbeKind kind : Workload.ProbeKind.values()) {
+      String probe = kind.field();
       JsonNode httpGet = node.path(probe).path("httpGet");
       if (httpGet.isObject()) {
         String probePath = path + "." + probe + ".httpGet";
@@ -234,7 +235,7 @@ public final class ManifestParser {
           f.p.add(probePath + ".port", "required: a port number or a container port name");
           continue;
         }
-        probes.add(new HttpProbe(portText, f.string(httpGet, probePath + ".path")));
+        probes.add(new HttpProbe(kind, portText, f.string(httpGet, probePath + ".path")));
       }
     }
     return new Container(

@@ -86,11 +86,9 @@ public final class ManifestWriter {
           port.put("protocol", p.protocol().name());
         }
       }
-      // One httpGet probe per kind is all a container can have; write them back in the order read.
-      List<String> kinds = List.of("livenessProbe", "readinessProbe", "startupProbe");
-      for (int i = 0; i < c.probes().size() && i < kinds.size(); i++) {
-        Workload.HttpProbe probe = c.probes().get(i);
-        ObjectNode httpGet = container.putObject(kinds.get(i)).putObject("httpGet");
+      // A container has at most one httpGet probe of each kind; each goes back under its own field.
+      for (Workload.HttpProbe probe : c.probes()) {
+        ObjectNode httpGet = container.putObject(probe.kind().field()).putObject("httpGet");
         if (probe.path() != null) {
           httpGet.put("path", probe.path());
         }

@@ -107,9 +107,38 @@ public record Workload(
    * (spec/policy.md §1.12.2). {@code port} is a number or the name of one of the container's ports;
    * {@code path} is as written ({@code null} means {@code /}).
    */
-  public record HttpProbe(String port, String path) {
+  public record HttpProbe(ProbeKind kind, String port, String path) {
     public HttpProbe {
+      Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(port, "port");
+    }
+
+    /** A liveness probe; kept for callers written before probes had a kind. */
+    public HttpProbe(String port, String path) {
+      this(ProbeKind.LIVENESS, port, path);
+    }
+  }
+
+  /** Which of a container's probe fields an {@link HttpProbe} came from; a container has at most one of each. */
+  public enum ProbeKind {
+    LIVENESS("livenessProbe"),
+    READINESS("readinessProbe"),
+    STARTUP("startupProbe");
+
+    private final String field;
+
+    ProbeKind(String field) {
+      this.field = field;
+    }
+
+    /** The container field, e.g. {@code readinessProbe}. */
+    public String field() {
+      return field;
+    }
+
+    /** {@code liveness}, {@code readiness} or {@code startup}, as people say it. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

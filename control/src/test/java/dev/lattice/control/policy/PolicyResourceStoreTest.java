@@ -33,6 +33,16 @@ class PolicyResourceStoreTest {
   }
 
   @Test
+  void probesKeepTheirKindThroughTheYamlRoundTrip() {
+    Workload web = (Workload) ManifestParser.parse(PolicyFixture.resource("web.yaml").replace(
+        "    livenessProbe:  {httpGet: {path: /live,  port: 8080}}\n", "")).getFirst();
+    assertThat(web.containers().getFirst().probes()).containsExactly(
+        new Workload.HttpProbe(Workload.ProbeKind.READINESS, "http", "/ready"));
+    assertThat(ManifestWriter.write(web)).contains("readinessProbe").doesNotContain("livenessProbe");
+    assertThat(ManifestParser.parse(ManifestWriter.write(web))).containsExactly(web);
+  }
+
+  @Test
   void bothHttpRouteGroupsLiveSideBySideInALocalStore() throws Exception {
     List<Resource> all = new PolicyFixture().yaml(ScenariosTest.httpRoute("orders", "[]") + "---\n"
         + ScenariosTest.httpRoute("orders", "[]").replace("policy.linkerd.io/v1beta3", "gateway.networking.k8s.io/v1"))

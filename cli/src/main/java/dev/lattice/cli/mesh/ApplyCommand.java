@@ -1,0 +1,83 @@
+package dev.lattice.cli.mesh;
+
+import dev.lattice.cli.CliException;
+import dev.lattice.control.store.Change;
+import dev.lattice.control.store.InvalidResourceException;
+import dev.lattice.control.store.LocalStore;
+import dev.lattice.control.store.ManifestParser;
+import dev.lattice.control.store.Resource;
+import dev.lattice.control.store.ResourceRef;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lattice apply -f FILE} and {@code lattice delete -f FILE}: change the local mesh's store. */
+public final class ApplyCommand {
+  private ApplyCommand() {}
+
+  static List<Resource> read(Path file) {
+    try {
+      return ManifestParser.parse(file);
+    } catch (NoSuchFileException e) {
+      throw new CliException("cannot read " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (InvalidResourceException e) {
+      throw new CliException(file + " is invalid, nothing was changed: " + e.getMessage(), e);
+    }
+  }
+
+  static void print(PrintWriter out, List<Change> changes) {
+    changes.forEach(out::println);
+    out.flush();
+  }
+
+  @Command(name = "apply", mixinStandardHelpOptions = true,
+      description = {"Create or update the objects in FILE (Namespace, ServiceAccount, Pod, Service) in the local "
+          + "mesh's store, like kubectl apply. An invalid file changes nothing."})
+  public static final class Apply implements java.util.concurrent.Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin StateDirOption state;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE", description = "YAML manifests.")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      List<Resource> resources = read(file);
+      try (LocalStore store = LocalStore.open(state.dir().root(), Duration.ZERO)) {
+        print(spec.commandLine().getOut(), store.apply(resources));
+      } catch (InvalidResourceException e) {
+        throw new CliException(file + " is invalid, nothing was changed: " + e.getMessage(), e);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = {"Delete the objects named in FILE from the local mesh's store, like kubectl delete -f."})
+  public static final class Delete implements java.util.concurrent.Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin StateDirOption state;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE", description = "YAML manifests.")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      List<ResourceRef> refs = read(file).stream().map(Resource::ref).toList();
+      try (LocalStore store = LocalStore.open(state.dir().root(), Duration.ZERO)) {
+        print(spec.commandLine().getOut(), store.delete(refs));
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.lattice.local.supervise;
+
+import dev.lattice.api.Ports;
+import dev.lattice.api.ProxyEnv;
+import dev.lattice.local.mesh.MeshLayout;
+import dev.lattice.local.mesh.MeshResources;
+import dev.lattice.local.proxyinit.ProxyInitConfig;
+import dev.lattice.local.up.Installation;
+import dev.lattice.pki.IdentityName;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a workload's proxy is started: inside the workload's namespace, as uid/gid {@value
+ * ProxyInitConfig#PROXY_UID} with no supplementary groups (so proxy-init's owner rule exempts its
+ * traffic), from the world-readable copy of its class path, with Linkerd's environment variables.
+ */
+public final class ProxyLaunch {
+  public static final String TRUST_DOMAIN = "cluster.local";
+
+  private ProxyLaunch() {}
+
+  /** {@code <sa>.<ns>.serviceaccount.identity.linkerd.cluster.local}. */
+  public static IdentityName identity(String serviceAccount, String namespace) {
+    return IdentityName.forServiceAccount(serviceAccount, namespace, MeshResources.CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN);
+  }
+
+  /**
+   * @param runtime the world-readable copy of the proxy's class path ({@code lib/} jars, and
+   *     {@code classes/} when the proxy was not packaged)
+   * @param archive where this proxy keeps its class-data-sharing archive (a directory uid 2102 may write)
+   */
+  public static List<String> argv(Installation installation, Path runtime, Path archive, MeshLayout.Placed workload) {
+    List<String> argv = new ArrayList<>(workload.netns().exec(List.of(
+        "setpriv", "--reuid=" + ProxyInitConfig.PROXY_UID, "--regid=" + ProxyInitConfig.PROXY_UID,
+        "--clear-groups", "--")));
+    argv.add(installation.java().toString());
+    argv.addAll(Installation.JVM_FLAGS);
+    argv.add("-XX:-UsePerfData");
+    String classpath = (Files.isDirectory(runtime.resolve("classes")) ? runtime.resolve("classes") + File.pathSeparator : "")
+        + runtime.resolve("lib") + "/*";
+    argv.addAll(Installation.classDataSharing(classpath, archive));
+    argv.add("-cp");
+    argv.add(classpath);
+    argv.add("dev.lattice.proxy.ProxyMain");
+    return argv;
+  }
+
+  public static Map<String, String> env(MeshLayout layout, MeshLayout.Placed workload, String trustAnchorsPem,
+      Path tokenFile, Path identityDir) {
+    String cp = layout.bridgeAddress().getHostAddress();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.put("HOME", "/");
+    env.put("LANG", "C.UTF-8");
+    env.put(ProxyEnv.INBOUND_LISTEN_ADDR, "0.0.0.0:" + Ports.PROXY_INBOUND);
+    env.put(ProxyEnv.OUTBOUND_LISTEN_ADDR, "127.0.0.1:" + Ports.PROXY_OUTBOUND);
+    env.put(ProxyEnv.ADMIN_LISTEN_ADDR, "0.0.0.0:" + Ports.PROXY_ADMIN);
+    env.put(ProxyEnv.IDENTITY_LOCAL_NAME,
+        identity(workload.spec().serviceAccount(), workload.spec().namespace()).value());
+    env.put(ProxyEnv.IDENTITY_TRUST_ANCHORS, trustAnchorsPem);
+    env.put(ProxyEnv.IDENTITY_TOKEN_FILE, tokenFile.toString());
+    env.put(ProxyEnv.IDENTITY_DIR, identityDir.toString());
+    env.put(ProxyEnv.IDENTITY_SVC_ADDR, cp + ":" + Ports.IDENTITY);
+    env.put(ProxyEnv.IDENTITY_SVC_NAME, identity("linkerd-identity", MeshResources.CONTROL_PLANE_NAMESPACE).value());
+    // First attempt right away; a failed one is retried after a second instead of Linkerd's 10 s,
+    // so a proxy that starts while the control plane is still busy is not stuck for long.
+    env.put(ProxyEnv.IDENTITY_MIN_REFRESH, "1s");
+    env.put(ProxyEnv.DESTINATION_SVC_ADDR, cp + ":" + Ports.DESTINATION);
+    env.put(ProxyEnv.DESTINATION_SVC_NAME,
+        identity("linkerd-destination", MeshResources.CONTROL_PLANE_NAMESPACE).value());
+    env.put("LINKERD2_PROXY_DESTINATION_CONTEXT", "{\"ns\":\"" + workload.spec().namespace()
+        + "\",\"nodeName\":\"local\",\"pod\":\"" + workload.spec().name() + "\"}");
+    env.put("LINKERD2_PROXY_CORES", "1");
+    env.put(ProxyEnv.SHUTDOWN_GRACE_PERIOD, "2s");
+    return env;
+  }
+}
