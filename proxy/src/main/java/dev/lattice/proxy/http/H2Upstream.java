@@ -108,6 +108,7 @@ public final class H2Upstream implements Upstream {
             .initialSettings(Http2Settings.defaultSettings().initialWindowSize(HttpServers.STREAM_WINDOW).pushEnabled(false))
             .autoAckPingFrame(true)
             .build();
+        ch.pipeline().addLast(FlushBatching.NAME, FlushBatching.create());
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         ch.pipeline().addLast("h2-lifecycle", new Lifecycle(ready));

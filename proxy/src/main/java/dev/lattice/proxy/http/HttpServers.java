@@ -49,6 +49,7 @@ public final class HttpServers {
         .gracefulShutdownTimeoutMillis(grace.toMillis())
         .autoAckPingFrame(true)
         .build();
+    pipeline.addLast(FlushBatching.NAME, FlushBatching.create());
     pipeline.addLast("h2", codec);
     pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
