@@ -43,6 +43,9 @@ public final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (current != null && queued.isEmpty() && current.absorbTail(msg)) {
+      return;
+    }
     if (current != null && current.requestDone() || !queued.isEmpty()) {
       queued.add(msg);
       ctx.channel().config().setAutoRead(false);
