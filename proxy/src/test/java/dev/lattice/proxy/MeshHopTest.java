@@ -76,6 +76,29 @@ class MeshHopTest {
   }
 
   @Test
+  void pipelinedHttp1RequestsAreAnsweredInOrderOnOneConnection() throws Exception {
+    // Complete requests leave the connection reading; the ones behind them must still wait their turn.
+    String requests = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "POST /digest HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+        + "GET /hello?last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    String reply;
+    try (Socket s = new Socket()) {
+      s.connect(pair.entry());
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+      reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    assertThat(reply.split("HTTP/1.1 200", -1)).hasSize(4);
+    String digest = sha256("abc".getBytes(StandardCharsets.US_ASCII)) + " 3";
+    int first = reply.indexOf("\r\n\r\nhello");
+    int second = reply.indexOf(digest);
+    int third = reply.lastIndexOf("\r\n\r\nhello");
+    assertThat(first).isNotNegative().isLessThan(second);
+    assertThat(second).isLessThan(third);
+  }
+
+  @Test
   void chunkedUploadArrivesIntact() {
     byte[] body = new byte[300_000];
     new Random(7).nextBytes(body);

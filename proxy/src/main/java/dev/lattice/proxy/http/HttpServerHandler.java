@@ -118,7 +118,9 @@ public final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.channel().config().setAutoRead(true);
-    while (current == null && !queued.isEmpty()) {
+    // Hand over the next pipelined request and whatever of its body was read with it; stop at the
+    // end of that request (the ones behind it wait for its response).
+    while (!queued.isEmpty() && (current == null || !current.requestDone())) {
       dispatch(queued.poll());
     }
     if (current != null && current.requestDone()) {
