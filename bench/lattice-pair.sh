@@ -31,11 +31,18 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 
-# Sidecar-sized JVM: small heap (direct memory defaults to the same cap), serial GC, one CPU's worth
-# of JIT/GC threads, small stacks and code cache.
-JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms16m -Xmx48m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
- -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m \
- -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7 \
+# Sidecar-sized JVM (each choice measured, see docs/performance.md):
+# - C1 only (TieredStopAtLevel=1, one compiler thread): on two busy shared cores C2 took well over
+#   20 s to warm the data path (3-5x the steady CPU per request meanwhile) and its compiler arenas
+#   cost ~30 MB of RSS. Fully warmed C2 code is faster; pass LATTICE_JAVA_OPTS to compare.
+# - 16 MB heap with a 4 MB young generation: the proxy keeps little live data (~10 MB after start),
+#   and every heap page touched during start-up stays resident, so the cap bounds RSS directly.
+# - compact object headers (8-byte headers): a few MB less idle RSS in our measurements.
+# - serial GC, one CPU's worth of GC threads, small stacks and code cache. (Netty 4.2's default
+#   adaptive allocator ignores the pooled allocator's arena settings, so none are passed.)
+JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx16m -Xmn4m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+ -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:ActiveProcessorCount=1 -Xss256k \
+ -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 # glibc: one malloc arena per thread would add tens of MB of RSS for nothing.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}

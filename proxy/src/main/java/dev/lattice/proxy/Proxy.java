@@ -10,10 +10,13 @@ import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.TcpMetrics;
 import dev.lattice.proxy.tls.MeshTls;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A running data plane: the inbound and outbound listeners on shared event loops. Built from a
@@ -41,24 +44,45 @@ public final class Proxy implements AutoCloseable {
 
   /** Binds the listeners (failing fast if an address is taken) and starts serving. */
   public static Proxy start(ProxyConfig config, ProxyRuntime runtime) {
-    Transport transport = Transport.create(config.eventLoopThreads(), "lattice-proxy");
+    return start(config, runtime, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Binds the listeners at once (failing fast if an address is taken) but accepts no connection
+   * until {@code serveAfter} completes: with an identity client, connections accepted before the
+   * first certificate could neither terminate nor originate mesh TLS. If {@code serveAfter} fails,
+   * the listeners never accept.
+   */
+  public static Proxy start(ProxyConfig config, ProxyRuntime runtime, CompletionStage<?> serveAfter) {
+    Transport transport = Transport.create(config.eventLoopThreads(), "lattice-proxy", config.sourceIp());
     try {
       MeshTls tls = MeshTls.create(runtime.credentials(), runtime.clock());
       TcpMetrics tcp = new TcpMetrics(runtime.metrics());
       HttpMetrics http = new HttpMetrics(runtime.metrics());
       Connector connector = new Connector(transport, tcp, tls);
       Drain drain = new Drain();
-      InboundStack inbound = new InboundStack(config, runtime.originalDestination(), tls, connector, tcp, http, drain, transport.group());
+      InboundStack inbound = new InboundStack(config, runtime.originalDestination(), tls, connector, tcp, http, drain,
+          transport.group(), runtime.authorizer());
       OutboundStack outbound = new OutboundStack(config, runtime.originalDestination(), runtime.discovery(), connector, tcp, http, drain, transport.group());
 
-      Channel in = transport.serverBootstrap().childHandler(inbound).bind(config.inboundListen()).syncUninterruptibly().channel();
+      // Bound but not accepting (no reads on the listener) until serveAfter completes.
+      Channel in = transport.serverBootstrap().option(ChannelOption.AUTO_READ, false)
+          .childHandler(inbound).bind(config.inboundListen()).syncUninterruptibly().channel();
       drain.addListener(in);
+      List<Channel> listeners = new ArrayList<>(List.of(in));
       List<InetSocketAddress> outs = new ArrayList<>();
       for (InetSocketAddress address : config.outboundListen()) {
-        Channel out = transport.serverBootstrap().childHandler(outbound).bind(address).syncUninterruptibly().channel();
+        Channel out = transport.serverBootstrap().option(ChannelOption.AUTO_READ, false)
+            .childHandler(outbound).bind(address).syncUninterruptibly().channel();
         drain.addListener(out);
+        listeners.add(out);
         outs.add((InetSocketAddress) out.localAddress());
       }
+      serveAfter.whenComplete((ok, failed) -> {
+        if (failed == null) {
+          listeners.forEach(l -> l.config().setAutoRead(true));
+        }
+      });
       return new Proxy(transport, drain, tls, inbound, outbound, (InetSocketAddress) in.localAddress(), outs);
     } catch (RuntimeException e) {
       transport.close();

@@ -10,6 +10,7 @@ import dev.lattice.proxy.discovery.DestinationDiscovery;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.discovery.StaticDiscovery;
+import dev.lattice.proxy.env.EnvReader;
 import dev.lattice.proxy.env.HostAndPort;
 import dev.lattice.proxy.env.InvalidEnvException;
 import dev.lattice.proxy.identity.CredentialSource;
@@ -17,12 +18,20 @@ import dev.lattice.proxy.identity.IdentityClient;
 import dev.lattice.proxy.identity.IdentityConfig;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.listen.FixedOriginalDestination;
+import dev.lattice.proxy.metrics.BuildInfo;
 import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.metrics.ProcessMetrics;
+import dev.lattice.proxy.policy.InboundAuthorizer;
+import dev.lattice.proxy.policy.InboundPolicies;
+import dev.lattice.proxy.policy.PolicyConfig;
+import dev.lattice.proxy.policy.PolicyMetrics;
 import dev.lattice.proxy.tls.PemCredentials;
 import dev.lattice.proxy.transport.OriginalDestination;
 import dev.lattice.proxy.transport.SocketOriginalDestination;
+import io.netty.channel.epoll.Epoll;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,57 +40,80 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the proxy from the environment:
  * {@code java -cp proxy/target/classes:proxy/target/lib/* dev.lattice.proxy.ProxyMain}. Prints where
- * it listens; on SIGTERM/SIGINT it drains (grace period {@code LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD})
- * and exits.
+ * it listens; on SIGTERM/SIGINT (or an enabled admin {@code /shutdown}) it drains (grace period
+ * {@code LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD}) and exits. Every bad variable of every feature is
+ * reported at once, with exit status 2.
  */
 public final class ProxyMain {
   private ProxyMain() {}
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
-    ProxyConfig config;
+    Setup setup;
     try {
-      config = ProxyConfig.parse(env);
+      setup = Setup.parse(env);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
     }
+    Clock clock = Clock.systemUTC();
     MetricsRegistry metrics = new MetricsRegistry();
-    CredentialSource credentials;
-    OriginalDestination origDst;
-    if (config.identity().isPresent()) {
-      // Certificates from files: tests and benchmarks, which run without proxy-init's rules.
-      credentials = new StaticCredentialSource(PemCredentials.load(config.identity().get(), Instant.now()));
-      origDst = originalDestination();
-    } else {
-      // As in Linkerd: a key made here, certified by the identity service; connections arrive
-      // redirected by proxy-init, so their original destination is read with SO_ORIGINAL_DST.
-      credentials = identityClient(env, metrics);
-      origDst = SocketOriginalDestination.create();
-    }
-    Discovery discovery = destinationDiscovery(env).orElseGet(() -> config.discoveryFile()
-        .<Discovery>map(StaticDiscovery::load)
-        .orElse(target -> CompletableFuture.completedFuture(Endpoint.unmeshed(target))));
-    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery,
-        new FixedOriginalDestination(config.staticOrigDst(), origDst), metrics, Clock.systemUTC());
+    ProcessMetrics.register(metrics);
+    BuildInfo.fromManifest().register(metrics);
 
-    Proxy proxy = Proxy.start(config, runtime);
-    AdminServer admin = AdminServer.builder(new AdminConfig(config.adminListen(), false)).metrics(metrics)
-        .readiness(Readiness.certified(credentials, Clock.systemUTC())).build();
+    // Identity: the identity client when configured (serve only once certified), else fixed files.
+    CredentialSource credentials;
+    CompletableFuture<?> certified;
+    Optional<IdentityClient> identityClient = setup.identity().map(c ->
+        IdentityClient.builder(c).metrics(metrics).clock(clock).build());
+    if (identityClient.isPresent()) {
+      identityClient.get().start();
+      credentials = identityClient.get();
+      certified = identityClient.get().certified();
+    } else {
+      credentials = new StaticCredentialSource(PemCredentials.load(setup.proxy().identity().orElseThrow(), clock.instant()));
+      certified = CompletableFuture.completedFuture(null);
+    }
+
+    Optional<InboundPolicies> policies = setup.policy().map(p -> InboundPolicies.builder(p).build().start());
+    Discovery discovery = discovery(setup);
+    ProxyRuntime runtime = new ProxyRuntime(credentials, discovery,
+        new FixedOriginalDestination(setup.proxy().staticOrigDst(), originalDestination()), metrics, clock,
+        policies.map(p -> new InboundAuthorizer(p, new PolicyMetrics(metrics))));
+
+    Proxy proxy = Proxy.start(setup.proxy(), runtime, certified);
+    CountDownLatch stopped = new CountDownLatch(1);
+    AdminServer admin = AdminServer.builder(setup.admin())
+        .metrics(metrics)
+        .readiness(Readiness.certified(credentials, clock))
+        .env(env)
+        .onShutdown(() -> System.exit(0)) // runs the shutdown hook below: a graceful drain
+        .build();
     admin.start();
-    System.out.println("lattice-proxy identity " + proxy.tls().localIdentity().map(Object::toString).orElse("<none>")
+
+    String identity = identityClient.map(c -> c.identity().value())
+        .or(() -> proxy.tls().localIdentity().map(Object::toString)).orElse("<none>");
+    System.out.println("lattice-proxy identity " + identity
+        + (identityClient.isPresent() ? " (identity client; serving once certified)" : " (certificate files)")
         + " tls " + proxy.tls().provider() + (proxy.usesNativeTransport() ? " epoll" : " nio")
-        + " threads " + config.eventLoopThreads());
+        + " threads " + setup.proxy().eventLoopThreads()
+        + " policy " + setup.policy().map(p -> p.hasService() ? "service " + p.serviceAddress().orElseThrow()
+            : "default " + p.defaultPolicy()).orElse("off"));
     System.out.println("inbound listening on " + proxy.inboundAddress());
     proxy.outboundAddresses().forEach(a -> System.out.println("outbound listening on " + a));
     System.out.println("admin listening on " + admin.localAddress());
+    certified.thenRun(() -> System.out.println("certified as " + identity + "; serving"));
 
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("draining (grace " + config.shutdownGrace() + ")");
-      boolean clean = proxy.drain(config.shutdownGrace());
+      System.out.println("draining (grace " + setup.proxy().shutdownGrace() + ")");
+      boolean clean = proxy.drain(setup.proxy().shutdownGrace());
       admin.close();
+      policies.ifPresent(InboundPolicies::close);
+      if (discovery instanceof DestinationDiscovery destinations) {
+        destinations.close();
+      }
+      identityClient.ifPresent(IdentityClient::close);
       System.out.println(clean ? "drained" : "grace period over: closed remaining connections");
       stopped.countDown();
     }, "lattice-shutdown"));
@@ -92,46 +124,81 @@ public final class ProxyMain {
     }
   }
 
-  /** The identity client from {@code LINKERD2_PROXY_IDENTITY_*}, started; exits 2 naming bad variables. */
-  private static IdentityClient identityClient(Map<String, String> env, MetricsRegistry metrics) {
-    IdentityConfig identity;
-    try {
-      identity = IdentityConfig.parse(env);
-    } catch (InvalidEnvException e) {
-      System.err.println("no identity: set " + ProxyConfig.CERT_FILE + " and " + ProxyConfig.KEY_FILE
-          + ", or the identity client's variables: " + e.getMessage());
-      System.exit(2);
-      throw e;
-    }
-    IdentityClient client = IdentityClient.builder(identity).metrics(metrics).build();
-    client.start();
-    return client;
-  }
+  /**
+   * Every feature's configuration, parsed from one environment with all problems collected first.
+   *
+   * @param identity the identity client's configuration; empty when certificates come from files
+   * @param policy inbound policy; empty when neither a policy service nor a default policy is set
+   * @param destination the destination service ({@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}), with the
+   *     context token sent on each lookup ({@value #DESTINATION_CONTEXT})
+   */
+  record Setup(ProxyConfig proxy, Optional<IdentityConfig> identity, AdminConfig admin, Optional<PolicyConfig> policy,
+      Optional<HostAndPort> destination, String destinationContext) {
+    static final String DESTINATION_CONTEXT = "LINKERD2_PROXY_DESTINATION_CONTEXT";
 
-  /** Discovery through the destination service when {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR} is set. */
-  private static Optional<Discovery> destinationDiscovery(Map<String, String> env) {
-    String address = env.getOrDefault(ProxyEnv.DESTINATION_SVC_ADDR, "");
-    if (address.isBlank()) {
-      return Optional.empty();
+    /** Throws one {@link ConfigException} listing every problem of every feature. */
+    static Setup parse(Map<String, String> env) {
+      List<String> problems = new ArrayList<>();
+      ProxyConfig proxy = null;
+      try {
+        proxy = ProxyConfig.parse(env);
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+      EnvReader reader = new EnvReader(env);
+      boolean files = reader.get(ProxyConfig.CERT_FILE).isPresent() || reader.get(ProxyConfig.KEY_FILE).isPresent();
+      Optional<IdentityConfig> identity = Optional.empty();
+      if (files) {
+        if (reader.get(ProxyEnv.IDENTITY_SVC_ADDR).isPresent()) {
+          reader.problem(ProxyEnv.IDENTITY_SVC_ADDR, "set together with " + ProxyConfig.CERT_FILE
+              + "; choose the identity service or certificate files, not both");
+        }
+      } else {
+        identity = IdentityConfig.from(reader);
+      }
+      Optional<AdminConfig> admin = AdminConfig.from(reader);
+      Optional<PolicyConfig> policy = Optional.empty();
+      if (reader.get(ProxyEnv.POLICY_SVC_ADDR).isPresent() || reader.get(ProxyEnv.INBOUND_DEFAULT_POLICY).isPresent()) {
+        policy = PolicyConfig.from(reader);
+      }
+      Optional<HostAndPort> destination = reader.parse(ProxyEnv.DESTINATION_SVC_ADDR, HostAndPort::parse);
+      try {
+        reader.throwIfInvalid();
+      } catch (InvalidEnvException e) {
+        e.problems().forEach(p -> problems.add(p.toString()));
+      }
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      return new Setup(proxy, identity, admin.orElseThrow(), policy, destination,
+          reader.get(DESTINATION_CONTEXT).orElse(""));
     }
-    HostAndPort destination;
-    try {
-      destination = HostAndPort.parse(address);
-    } catch (IllegalArgumentException e) {
-      System.err.println(ProxyEnv.DESTINATION_SVC_ADDR + "=" + address + ": " + e.getMessage());
-      System.exit(2);
-      throw e;
-    }
-    return Optional.of(DestinationDiscovery.connect(destination.host(), destination.port(),
-        env.getOrDefault("LINKERD2_PROXY_DESTINATION_CONTEXT", "")));
   }
 
   /**
-   * The original destination for proxies with static certificates (tests and benchmarks, which run
-   * without iptables): the accepted socket's local address, unless {@value ProxyConfig#STATIC_ORIG_DST}
-   * maps the port. Proxies with the identity client read SO_ORIGINAL_DST instead.
+   * Where destinations come from: the destination service when {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}
+   * is set, else a static file, else nothing is meshed.
+   */
+  static Discovery discovery(Setup setup) {
+    if (setup.destination().isPresent()) {
+      HostAndPort d = setup.destination().get();
+      return DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext());
+    }
+    return setup.proxy().discoveryFile()
+        .<Discovery>map(StaticDiscovery::load)
+        .orElse(target -> CompletableFuture.completedFuture(Endpoint.unmeshed(target)));
+  }
+
+  /**
+   * SO_ORIGINAL_DST on the native transport (the only one exposing descriptors); without it, the
+   * accepted socket's own address (no interception possible). Connections given a fixed destination
+   * ({@value ProxyConfig#STATIC_ORIG_DST}) never get here.
    */
   static OriginalDestination originalDestination() {
+    if (Epoll.isAvailable()) {
+      return SocketOriginalDestination.create();
+    }
+    System.err.println("native epoll unavailable: SO_ORIGINAL_DST cannot be read; using each socket's local address");
     return OriginalDestination.localAddress();
   }
 }

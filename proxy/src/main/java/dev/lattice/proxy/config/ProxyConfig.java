@@ -3,6 +3,7 @@ package dev.lattice.proxy.config;
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.pki.IdentityName;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ public record ProxyConfig(
     int eventLoopThreads,
     Optional<StaticIdentity> identity,
     Optional<Path> discoveryFile,
-    Map<Integer, InetSocketAddress> staticOrigDst) {
+    Map<Integer, InetSocketAddress> staticOrigDst,
+    Optional<InetAddress> sourceIp) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -53,6 +55,11 @@ public record ProxyConfig(
    * iptables had redirected them from {@code ip:port}. For benchmarks and tests without iptables.
    */
   public static final String STATIC_ORIG_DST = "LATTICE_PROXY_STATIC_ORIG_DST";
+  /**
+   * An IP literal every connection the proxy makes leaves from. Local mode: the workload's loopback
+   * alias, so that peers' policies see the workload's address rather than 127.0.0.1.
+   */
+  public static final String SOURCE_IP = "LATTICE_PROXY_SOURCE_IP";
 
   public ProxyConfig {
     outboundListen = List.copyOf(outboundListen);
@@ -84,9 +91,18 @@ public record ProxyConfig(
     Optional<StaticIdentity> identity = staticIdentity(r);
     Optional<Path> discovery = r.readableFile(DISCOVERY_FILE);
     Map<Integer, InetSocketAddress> origDst = staticOrigDst(r);
+    Optional<InetAddress> source = r.string(SOURCE_IP).flatMap(ip -> {
+      String hostPort = ip.contains(":") ? "[" + ip + "]:0" : ip + ":0";
+      InetSocketAddress parsed = new EnvReader(Map.of(SOURCE_IP, hostPort)).socketAddress(SOURCE_IP, null);
+      if (parsed == null) {
+        r.problem(SOURCE_IP, ip, "expected: an IP address literal, e.g. 127.1.0.20");
+        return Optional.empty();
+      }
+      return Optional.of(parsed.getAddress());
+    });
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, opaque, grace,
-        threads, identity, discovery, origDst);
+        threads, identity, discovery, origDst, source);
   }
 
   private static Optional<StaticIdentity> staticIdentity(EnvReader r) {

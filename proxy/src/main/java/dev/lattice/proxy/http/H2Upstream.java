@@ -3,7 +3,6 @@ package dev.lattice.proxy.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -13,6 +12,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -24,6 +24,10 @@ import java.util.function.Function;
  * is a new stream on it.
  */
 public final class H2Upstream implements Upstream {
+  /** Stateless (sharable): one instance serves every stream of every connection. */
+  private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC = new Http2StreamFrameToHttpObjectCodec(false, true);
+  private static final AttributeKey<Http2StreamChannelBootstrap> STREAMS = AttributeKey.valueOf("lattice.h2.streams");
+
   private final Function<EventLoop, Future<Channel>> connect;
   private final EventLoop home;
   private Future<Channel> connection;
@@ -45,32 +49,33 @@ public final class H2Upstream implements Upstream {
   @Override
   public Future<Channel> open(EventLoop loop) {
     Future<Channel> conn = connection();
-    Promise<Channel> stream = home.newPromise();
-    conn.addListener(f -> {
-      if (!f.isSuccess()) {
-        stream.tryFailure(f.cause());
-        return;
+    Promise<Http2StreamChannel> stream = home.newPromise();
+    if (conn.isSuccess()) {
+      openStream(conn, stream);
+    } else {
+      conn.addListener(f -> {
+        if (f.isSuccess()) {
+          openStream(conn, stream);
+        } else {
+          stream.tryFailure(f.cause());
+        }
+      });
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Future<Channel> result = (Future) stream;
+    return result;
+  }
+
+  /**
+   * Opens a stream with the connection's one bootstrap straight into {@code stream}: no initializer
+   * to run and remove, no second promise — this runs once per request.
+   */
+  private void openStream(Future<Channel> conn, Promise<Http2StreamChannel> stream) {
+    conn.getNow().attr(STREAMS).get().open(stream).addListener(s -> {
+      if (!s.isSuccess()) {
+        forget(conn);
       }
-      Channel parent = (Channel) f.getNow();
-      new Http2StreamChannelBootstrap(parent)
-          .option(io.netty.channel.ChannelOption.AUTO_READ, false)
-          .handler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel ch) {
-              ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false, true));
-            }
-          })
-          .open()
-          .addListener(s -> {
-            if (s.isSuccess()) {
-              stream.trySuccess((Channel) s.getNow());
-            } else {
-              forget(conn);
-              stream.tryFailure(s.cause());
-            }
-          });
     });
-    return stream;
   }
 
   @Override
@@ -108,9 +113,13 @@ public final class H2Upstream implements Upstream {
             .initialSettings(Http2Settings.defaultSettings().initialWindowSize(HttpServers.STREAM_WINDOW).pushEnabled(false))
             .autoAckPingFrame(true)
             .build();
+        ch.pipeline().addLast(FlushBatching.NAME, FlushBatching.create());
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         ch.pipeline().addLast("h2-lifecycle", new Lifecycle(ready));
+        ch.attr(STREAMS).set(new Http2StreamChannelBootstrap(ch)
+            .option(io.netty.channel.ChannelOption.AUTO_READ, false)
+            .handler(STREAM_CODEC));
         H2Windows.widenConnectionWindow(codec);
         ch.config().setAutoRead(true);
         ch.closeFuture().addListener(x -> forget(ready));

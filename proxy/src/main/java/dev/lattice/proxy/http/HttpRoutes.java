@@ -1,6 +1,8 @@
 package dev.lattice.proxy.http;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * What a stack decides for the HTTP requests of one connection: where they go, which headers it
@@ -20,4 +22,13 @@ public interface HttpRoutes {
   boolean explainErrors();
 
   HttpMetrics.Target metrics();
+
+  /**
+   * The response that refuses {@code request} before anything is forwarded (e.g. an authorization
+   * denial), or {@code null} to forward it. Called once per request, on the event loop, before the
+   * request body; it must not block. Forwards everything by default.
+   */
+  default FullHttpResponse refuse(HttpRequest request) {
+    return null;
+  }
 }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -42,6 +43,9 @@ public final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (current != null && queued.isEmpty() && current.absorbTail(msg)) {
+      return;
+    }
     if (current != null && current.requestDone() || !queued.isEmpty()) {
       queued.add(msg);
       ctx.channel().config().setAutoRead(false);
@@ -138,6 +142,11 @@ public final class HttpServerHandler extends ChannelInboundHandlerAdapter {
           badRequest();
           return;
         }
+        FullHttpResponse refusal = routes.refuse(request);
+        if (refusal != null) {
+          refuse(request, refusal);
+          return;
+        }
         current = new Exchange(this, ctx, http2Stream, routes);
         current.start(request);
         return;
@@ -155,6 +164,20 @@ public final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       current.requestContent(content);
     } else {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * Answers {@code request} without forwarding it. The connection stays usable (its body, if any, is
+   * dropped as it arrives) unless the client or the refusal asked to close.
+   */
+  private void refuse(HttpRequest request, FullHttpResponse response) {
+    boolean close = !http2Stream && (closeWhenIdle || !HttpUtil.isKeepAlive(request)
+        || response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+    ReferenceCountUtil.release(request);
+    var written = ctx.writeAndFlush(response);
+    if (close) {
+      written.addListener(ChannelFutureListener.CLOSE);
     }
   }
 

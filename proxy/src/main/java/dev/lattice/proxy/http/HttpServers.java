@@ -27,6 +27,9 @@ public final class HttpServers {
   static final int STREAM_WINDOW = 65_535;
   static final int CONNECTION_WINDOW = 1 << 20;
 
+  /** Stateless (sharable): one instance serves every stream. */
+  private static final Http2StreamFrameToHttpObjectCodec SERVER_STREAM_CODEC = new Http2StreamFrameToHttpObjectCodec(true, true);
+
   private HttpServers() {}
 
   /** Adds the HTTP/1 server at the end of {@code pipeline}. */
@@ -49,11 +52,12 @@ public final class HttpServers {
         .gracefulShutdownTimeoutMillis(grace.toMillis())
         .autoAckPingFrame(true)
         .build();
+    pipeline.addLast(FlushBatching.NAME, FlushBatching.create());
     pipeline.addLast("h2", codec);
     pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
-        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+        stream.pipeline().addLast(SERVER_STREAM_CODEC);
         stream.pipeline().addLast(new HttpServerHandler(routes.get(), true));
       }
     }));

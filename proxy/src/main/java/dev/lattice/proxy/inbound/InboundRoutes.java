@@ -5,16 +5,18 @@ import dev.lattice.pki.IdentityName;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.Upstream;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.Optional;
 
 /**
  * Inbound HTTP for one connection: requests go to the app's port (HTTP/1 pool or h2c connection,
  * by the version the request is sent in); {@code l5d-client-id} is always stripped and set only
- * to an identity the client proved over mTLS.
+ * to an identity the client proved over mTLS; requests the port's policy refuses are answered here.
  */
-record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client, HttpMetrics.Target metrics)
-    implements HttpRoutes {
+record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client, HttpMetrics.Target metrics,
+    AuthorizeLayer.Requests authorization) implements HttpRoutes {
   @Override
   public Upstream upstream(boolean http1) {
     return http1 ? apps.http1(port) : apps.http2(port);
@@ -28,6 +30,12 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
 
   @Override
   public void rewriteResponse(HttpHeaders headers) {}
+
+  /** Policy: each request is authorized against the port's policy at that instant. */
+  @Override
+  public FullHttpResponse refuse(HttpRequest request) {
+    return authorization.refuse(request);
+  }
 
   /** Only meshed clients (a proven identity) learn why the proxy failed a request. */
   @Override

@@ -7,6 +7,7 @@ import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.Labels;
+import dev.lattice.proxy.policy.InboundAuthorizer;
 import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.Forwarder;
 import dev.lattice.proxy.tcp.Hold;
@@ -24,6 +25,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslHandler;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbound side, in traffic order:
@@ -37,9 +40,12 @@ import java.util.Optional;
  *                                                             └ other         → forward to app
  * </pre>
  *
+ * With inbound policy ({@link AuthorizeLayer}), every path waits for the target port's policy: HTTP
+ * requests are authorized one by one, everything forwarded as bytes once per connection.
  * The application is always dialled on 127.0.0.1 at the target port.
  */
 public final class InboundStack extends ChannelInitializer<Channel> {
+  private static final Logger log = LoggerFactory.getLogger(InboundStack.class);
   private final ProxyConfig config;
   private final OriginalDestination origDst;
   private final MeshTls tls;
@@ -48,9 +54,18 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   private final HttpMetrics httpMetrics;
   private final Drain drain;
   private final AppUpstreams apps;
+  private final AuthorizeLayer authz;
 
   public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
       TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, io.netty.channel.EventLoopGroup group) {
+    this(config, origDst, tls, connector, tcpMetrics, httpMetrics, drain, group, Optional.empty());
+  }
+
+  /** With {@code authorizer}, every connection or request is authorized by the port's policy (spec §2). */
+  public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, io.netty.channel.EventLoopGroup group,
+      Optional<InboundAuthorizer> authorizer) {
+    this.authz = new AuthorizeLayer(authorizer);
     this.config = config;
     this.origDst = origDst;
     this.tls = tls;
@@ -67,13 +82,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     int listenPort = ((java.net.InetSocketAddress) ch.localAddress()).getPort();
     ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics,
         Labels.of("direction", "inbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "no_tls_from_remote")));
-    OrigDstAddr dst;
-    try {
-      dst = origDst.lookup(ch);
-    } catch (OriginalDestination.OrigDstUnavailable e) {
-      ch.close();
-      return;
-    }
+    OrigDstAddr dst = lookup(ch);
     // Opaque ports skip all detection: server-speaks-first protocols would stall it.
     if (config.opaquePorts().contains(dst.port())) {
       forward(ch, listenPort, dst, dst.port(), new ServerTls.None(NoTlsReason.PORT_SKIPPED));
@@ -88,6 +97,22 @@ public final class InboundStack extends ChannelInitializer<Channel> {
         case TlsDetectHandler.Outcome.TimedOut t -> ctx.close(); // Linkerd: "TLS detection timed out"
       }
     }));
+  }
+
+  /**
+   * The connection's original destination. If it cannot be read (not redirected, or unreadable) the
+   * connection was made straight to the proxy, and its destination is the socket's own address, as
+   * the kernel reports for connections conntrack did not rewrite. Such a connection reaches the
+   * inbound port itself, so it must then carry a transport header (see {@link #terminate}).
+   */
+  private OrigDstAddr lookup(Channel ch) {
+    try {
+      return origDst.lookup(ch);
+    } catch (OriginalDestination.OrigDstUnavailable e) {
+      log.debug("Inbound connection from {} has no original destination ({}); treating it as direct",
+          ch.remoteAddress(), e.getMessage());
+      return new OrigDstAddr((java.net.InetSocketAddress) ch.localAddress());
+    }
   }
 
   /** mTLS for us: handshake (client cert required), then the transport header names the port. */
@@ -129,32 +154,56 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     });
   }
 
-  /** TLS is settled and the target port known: bind metrics, then HTTP or opaque. */
+  /**
+   * TLS is settled and the target port known: bind metrics, wait for the port's policy, then HTTP
+   * (authorized per request) or opaque (authorized once, re-checked on policy changes).
+   */
   private void detected(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status, Optional<TransportHeader.SessionProtocol> protocol) {
+    if (port == listenPort) {
+      ch.close(); // plaintext straight to the inbound port: it names no application port
+      return;
+    }
     TcpMetricsHandler.of(ch).bind(srcLabels(dst, port, status));
+    authz.whenReady(ch, port, () -> serve(ch, listenPort, dst, port, status, protocol));
+  }
+
+  private void serve(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status, Optional<TransportHeader.SessionProtocol> protocol) {
     if (protocol.isPresent()) {
       switch (protocol.get()) {
-        case HTTP2 -> HttpServers.http2(ch.pipeline(), routesFor(dst, port, status), config.shutdownGrace());
-        case HTTP1 -> HttpServers.http1(ch.pipeline(), routesFor(dst, port, status).get());
+        case HTTP2 -> HttpServers.http2(ch.pipeline(), routesFor(ch, dst, port, status), config.shutdownGrace());
+        case HTTP1 -> HttpServers.http1(ch.pipeline(), routesFor(ch, dst, port, status).get());
       }
       return;
     }
-    if (config.opaquePorts().contains(port)) {
-      forwardInstalled(ch, listenPort, port);
+    if (config.opaquePorts().contains(port) || authz.skipsDetection(port)) {
+      admitted(ch, listenPort, dst, port, status);
       return;
     }
     ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.inboundDetectTimeout(), (ctx, outcome) -> {
       switch (outcome) {
-        case H2 -> HttpServers.http2(ctx.pipeline(), routesFor(dst, port, status), config.shutdownGrace());
-        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routesFor(dst, port, status).get());
-        case NOT_HTTP, READ_TIMEOUT -> forwardInstalled(ctx.channel(), listenPort, port);
+        case H2 -> HttpServers.http2(ctx.pipeline(), routesFor(ch, dst, port, status), config.shutdownGrace());
+        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routesFor(ch, dst, port, status).get());
+        case NOT_HTTP, READ_TIMEOUT -> admitted(ctx.channel(), listenPort, dst, port, status);
       }
     }));
   }
 
+  /** Opaque port or TLS for someone else: no detection, one authorization for the connection. */
   private void forward(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status) {
+    if (port == listenPort) {
+      ch.close();
+      return;
+    }
     TcpMetricsHandler.of(ch).bind(srcLabels(dst, port, status));
-    forwardInstalled(ch, listenPort, port);
+    authz.whenReady(ch, port, () -> admitted(ch, listenPort, dst, port, status));
+  }
+
+  private void admitted(Channel ch, int listenPort, OrigDstAddr dst, int port, ServerTls status) {
+    if (port == listenPort) {
+      ch.close(); // never connect to our own inbound port (and never ask policy about it)
+      return;
+    }
+    authz.admitConnection(ch, dst, port, status, () -> forwardInstalled(ch, listenPort, port));
   }
 
   private void forwardInstalled(Channel ch, int listenPort, int port) {
@@ -166,9 +215,10 @@ public final class InboundStack extends ChannelInitializer<Channel> {
         connector.plain(loop, AppUpstreams.app(port), config.inboundConnectTimeout(), AppUpstreams.labels(port))));
   }
 
-  private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(OrigDstAddr dst, int port, ServerTls status) {
+  private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(Channel ch, OrigDstAddr dst, int port, ServerTls status) {
     InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(),
-        httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())));
+        httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())),
+        authz.requests(ch, dst, port, status));
     return () -> routes;
   }
 

@@ -35,6 +35,7 @@ import io.netty.channel.EventLoopGroup;
  * No TLS sniffing: TLS the app starts itself is just bytes that fail HTTP detection.
  */
 public final class OutboundStack extends ChannelInitializer<Channel> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutboundStack.class);
   private final ProxyConfig config;
   private final OriginalDestination origDst;
   private final Discovery discovery;
@@ -65,6 +66,8 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     try {
       dst = origDst.lookup(ch);
     } catch (OriginalDestination.OrigDstUnavailable e) {
+      // Without a destination there is nowhere to send it; say why rather than vanish.
+      log.warn("Closing outbound connection from {}: {}", ch.remoteAddress(), e.getMessage());
       ch.close();
       return;
     }

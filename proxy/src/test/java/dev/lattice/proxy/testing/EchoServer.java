@@ -10,6 +10,8 @@ import java.net.Socket;
 /** A plain TCP echo server on virtual threads: the opaque "application" in tests. */
 public final class EchoServer implements AutoCloseable {
   private final ServerSocket socket;
+  /** Connections accepted (policy tests check that refused ones never arrive). */
+  public final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
   public EchoServer() throws IOException {
     socket = new ServerSocket(0, 1024, java.net.InetAddress.getLoopbackAddress());
@@ -24,6 +26,7 @@ public final class EchoServer implements AutoCloseable {
     while (!socket.isClosed()) {
       try {
         Socket s = socket.accept();
+        accepted.incrementAndGet();
         Thread.ofVirtual().start(() -> echo(s));
       } catch (IOException e) {
         return;

@@ -59,6 +59,8 @@ public final class TestApp implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
   public final AtomicInteger connections = new AtomicInteger();
+  /** Requests that reached the app (policy tests check that refused ones never do). */
+  public final AtomicInteger requests = new AtomicInteger();
 
   public TestApp() {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -92,7 +94,7 @@ public final class TestApp implements AutoCloseable {
   }
 
   /** h2c if the connection starts with the HTTP/2 preface, HTTP/1.1 otherwise. */
-  private static final class PrefaceSwitch extends ByteToMessageDecoder {
+  private final class PrefaceSwitch extends ByteToMessageDecoder {
     private static final byte[] PRI = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -121,7 +123,7 @@ public final class TestApp implements AutoCloseable {
     }
   }
 
-  private static final class AppHandler extends ChannelInboundHandlerAdapter {
+  private final class AppHandler extends ChannelInboundHandlerAdapter {
     private final boolean h2;
     private HttpRequest request;
     private MessageDigest digest;
@@ -135,6 +137,7 @@ public final class TestApp implements AutoCloseable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
         if (msg instanceof HttpRequest r) {
+          requests.incrementAndGet();
           request = r;
           bodyBytes = 0;
           digest = sha256();
