@@ -32,10 +32,12 @@ class PolicyWalkthroughTest {
   private static final String ID_SUFFIX = ".emojivoto.serviceaccount.identity.linkerd.cluster.local";
   private static final Path WALKTHROUGH = Lattice.HOME.resolve("docs/policy-walkthrough");
   private static final Duration ENFORCED = Duration.ofSeconds(30);
+  // By service name, as the demo's apps call each other: the client's proxy then knows the server's
+  // identity and speaks mesh TLS, so the server's proxy sees the client's identity.
+  private static final String WEB = "web-svc.emojivoto:8080";
+  private static final String EMOJI = "emoji-svc.emojivoto:8080";
   private static Path state;
   private static String meshId;
-  private static String webIp;
-  private static String emojiIp;
   private static String voteBotIp;
 
   @BeforeAll
@@ -51,8 +53,6 @@ class PolicyWalkthroughTest {
     meshId = m.group(1);
     Lattice.Run status = Lattice.run(Duration.ofSeconds(60), "status", "--state-dir", state.toString());
     assertThat(status.exitCode()).as(status.toString()).isZero();
-    webIp = address(status.output(), "web");
-    emojiIp = address(status.output(), "emoji");
     voteBotIp = address(status.output(), "vote-bot");
     // Before any policy, the default (all-unauthenticated) lets emoji's namespace reach web.
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(500))
@@ -107,7 +107,7 @@ class PolicyWalkthroughTest {
     String headers = Host.exec("ip", "netns", "exec", ns("vote-bot"), "curl", "-s", "--max-time", "5",
         "--http2-prior-knowledge", "-X", "POST", "-H", "content-type: application/grpc", "-H", "te: trailers",
         "--data-binary", "@/dev/null", "-o", "/dev/null", "-D", "-",
-        "http://" + emojiIp + ":8080/emojivoto.v1.EmojiService/ListAll");
+        "http://" + EMOJI + "/emojivoto.v1.EmojiService/ListAll");
     assertThat(headers.toLowerCase(java.util.Locale.ROOT)).as(headers).contains("grpc-status: 7");
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       Metrics emoji = Metrics.scrape(ns("emoji"));
@@ -156,6 +156,6 @@ class PolicyWalkthroughTest {
   /** The HTTP status of a request from inside {@code from}'s namespace (through its proxy) to web. */
   private static String httpStatus(String from, String method, String path) throws IOException, InterruptedException {
     return Host.exec(List.of("ip", "netns", "exec", ns(from), "curl", "-s", "--max-time", "5", "-o", "/dev/null",
-        "-w", "%{http_code}", "-X", method, "http://" + webIp + ":8080" + path).toArray(String[]::new)).strip();
+        "-w", "%{http_code}", "-X", method, "http://" + WEB + path).toArray(String[]::new)).strip();
   }
 }
