@@ -93,17 +93,25 @@ class PolicyWalkthroughTest {
     assertThat(httpStatus("vote-bot", "GET", "/api/leaderboard")).isEqualTo("403");
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       Metrics web = Metrics.scrape(ns("web"));
-      assertThat(web.sum("inbound_http_authz_allow_total", s -> true))
-          .as("web's allowed requests; metrics:%n%s", web).isPositive();
-      assertThat(web.sum("inbound_http_authz_deny_total", s -> true))
-          .as("web's denied requests; metrics:%n%s", web).isPositive();
+      assertThat(web.sum("inbound_http_authz_allow_total", s -> s.label("srv_name").equals("web-http")
+          && s.label("route_name").equals("web-api-read") && s.label("authz_name").equals("web-api-read-from-vote-bot")
+          && s.label("client_id").equals("vote-bot" + ID_SUFFIX)))
+          .as("web's requests allowed by the walkthrough; metrics:%n%s", web).isPositive();
+      assertThat(web.sum("inbound_http_authz_deny_total", s -> s.label("srv_name").equals("web-http")
+          && s.label("route_name").equals("web-other") && s.label("client_id").equals("vote-bot" + ID_SUFFIX)))
+          .as("web's requests denied on the catch-all route; metrics:%n%s", web).isPositive();
+      // Servers were applied last, so vote-bot never met web-http without its routes.
+      assertThat(web.sum("inbound_http_authz_deny_total", s -> s.label("srv_name").equals("web-http")
+          && s.label("route_kind").equals("default") && s.label("client_id").equals("vote-bot" + ID_SUFFIX)))
+          .as("vote-bot's requests denied on web-http's default route; metrics:%n%s", web).isZero();
     });
   }
 
   @Test
   @Order(3)
   void voteBotCannotCallEmojiDirectlyButWebStillCan() throws Exception {
-    double deniedBefore = Metrics.scrape(ns("emoji")).sum("inbound_http_authz_deny_total", s -> true);
+    double deniedBefore = Metrics.scrape(ns("emoji")).sum("inbound_http_authz_deny_total",
+        s -> s.label("srv_name").equals("emoji-grpc") && s.label("client_id").equals("vote-bot" + ID_SUFFIX));
     String headers = Host.exec("ip", "netns", "exec", ns("vote-bot"), "curl", "-s", "--max-time", "5",
         "--http2-prior-knowledge", "-X", "POST", "-H", "content-type: application/grpc", "-H", "te: trailers",
         "--data-binary", "@/dev/null", "-o", "/dev/null", "-D", "-",
@@ -111,14 +119,17 @@ class PolicyWalkthroughTest {
     assertThat(headers.toLowerCase(java.util.Locale.ROOT)).as(headers).contains("grpc-status: 7");
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       Metrics emoji = Metrics.scrape(ns("emoji"));
-      assertThat(emoji.sum("inbound_http_authz_deny_total", s -> true))
-          .as("emoji's denied requests; metrics:%n%s", emoji).isGreaterThan(deniedBefore);
+      assertThat(emoji.sum("inbound_http_authz_deny_total", s -> s.label("srv_name").equals("emoji-grpc")
+          && s.label("client_id").equals("vote-bot" + ID_SUFFIX)))
+          .as("emoji's denied requests from vote-bot; metrics:%n%s", emoji).isGreaterThan(deniedBefore);
     });
     // The demo's own traffic keeps flowing: vote-bot → web → emoji, allowed by emoji-from-web.
-    double allowedBefore = Metrics.scrape(ns("emoji")).sum("inbound_http_authz_allow_total", s -> true);
+    java.util.function.Predicate<Metrics.Sample> fromWeb = s -> s.label("authz_name").equals("emoji-from-web")
+        && s.label("client_id").equals("web" + ID_SUFFIX);
+    double allowedBefore = Metrics.scrape(ns("emoji")).sum("inbound_http_authz_allow_total", fromWeb);
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       Metrics emoji = Metrics.scrape(ns("emoji"));
-      assertThat(emoji.sum("inbound_http_authz_allow_total", s -> true))
+      assertThat(emoji.sum("inbound_http_authz_allow_total", fromWeb))
           .as("emoji's allowed requests from web; metrics:%n%s", emoji).isGreaterThan(allowedBefore);
       assertThat(emoji.sum("response_total", s -> s.label("direction").equals("inbound")
           && s.label("client_id").equals("web" + ID_SUFFIX) && s.label("classification").equals("success")))
