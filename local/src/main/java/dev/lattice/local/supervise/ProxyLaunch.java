@@ -22,6 +22,11 @@ import java.util.Map;
  */
 public final class ProxyLaunch {
   public static final String TRUST_DOMAIN = "cluster.local";
+  /**
+   * The mesh's default inbound policy, for the control plane and every proxy. Everything is allowed
+   * until policy resources say otherwise, as after a default Linkerd install.
+   */
+  public static final String DEFAULT_INBOUND_POLICY = "all-unauthenticated";
 
   private ProxyLaunch() {}
 
@@ -76,6 +81,18 @@ public final class ProxyLaunch {
         identity("linkerd-destination", MeshResources.CONTROL_PLANE_NAMESPACE).value());
     env.put("LINKERD2_PROXY_DESTINATION_CONTEXT", "{\"ns\":\"" + workload.spec().namespace()
         + "\",\"nodeName\":\"local\",\"pod\":\"" + workload.spec().name() + "\"}");
+    // Inbound policy from the control plane's policy server, about this workload's pod; the
+    // start-time default and cluster networks match what the server computes with.
+    env.put(ProxyEnv.POLICY_SVC_ADDR, cp + ":" + Ports.POLICY);
+    env.put(ProxyEnv.POLICY_WORKLOAD, "{\"ns\":\"" + workload.spec().namespace() + "\",\"pod\":\""
+        + workload.spec().name() + "\"}");
+    env.put(ProxyEnv.INBOUND_DEFAULT_POLICY, DEFAULT_INBOUND_POLICY);
+    env.put(ProxyEnv.POLICY_CLUSTER_NETWORKS, layout.spec().network().toString());
+    if (!workload.spec().ports().isEmpty()) {
+      // Watched from start-up, so the first connection to an app port need not wait for its policy.
+      env.put(ProxyEnv.INBOUND_PORTS, workload.spec().ports().stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(",")));
+    }
     env.put("LINKERD2_PROXY_CORES", "1");
     env.put(ProxyEnv.SHUTDOWN_GRACE_PERIOD, "2s");
     return env;

@@ -100,7 +100,9 @@ public final class Supervisor {
     Files.deleteIfExists(dir.controlPlaneReady());
     List<String> argv = new ArrayList<>(layout.meshNamespace().exec(installation.lattice(
         Optional.of(dir.cache().resolve("control-plane.jsa")), "control-plane", "--state-dir", dir.root().toString(),
-        "--address", layout.bridgeAddress().getHostAddress())));
+        "--address", layout.bridgeAddress().getHostAddress(),
+        "--cluster-networks", layout.spec().network().toString(),
+        "--default-inbound-policy", ProxyLaunch.DEFAULT_INBOUND_POLICY)));
     controlPlane = new Child("control-plane", argv, baseEnv(), dir.log("control-plane"), pids);
     Process process = controlPlane.start();
     Instant deadline = clock.instant().plus(CONTROL_PLANE_TIMEOUT);
@@ -114,7 +116,8 @@ public final class Supervisor {
       process.waitFor(50, TimeUnit.MILLISECONDS);
     }
     progress.report(Progress.Kind.STEP, "control plane: identity " + layout.bridgeAddress().getHostAddress() + ":8080, "
-        + "destination " + layout.bridgeAddress().getHostAddress() + ":8086, plaintext gRPC, in namespace "
+        + "destination " + layout.bridgeAddress().getHostAddress() + ":8086, "
+        + "policy " + layout.bridgeAddress().getHostAddress() + ":8090, plaintext gRPC, in namespace "
         + layout.meshNamespace() + " (pid " + process.pid() + ", log " + controlPlane.log() + ")");
     // Later crashes are restarted by a watcher, like every other process of the mesh.
     Thread.ofVirtual().name("control-plane-watch").start(() -> watchControlPlane(process));
