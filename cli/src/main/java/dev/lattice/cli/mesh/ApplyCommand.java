@@ -1,6 +1,10 @@
 package dev.lattice.cli.mesh;
 
 import dev.lattice.cli.CliException;
+import dev.lattice.cli.check.PolicyChecks;
+import dev.lattice.control.policy.PolicyConfig;
+import dev.lattice.control.policy.PolicyWarning;
+import dev.lattice.control.policy.PolicyWarnings;
 import dev.lattice.control.store.Change;
 import dev.lattice.control.store.InvalidResourceException;
 import dev.lattice.control.store.LocalStore;
@@ -40,6 +44,26 @@ public final class ApplyCommand {
     out.flush();
   }
 
+  /**
+   * After a change, names every declared probe the mesh's own proxies would now refuse, with the fix.
+   * The rule stays fail-closed: this only makes the consequence visible before the kubelet finds it.
+   * (Default-policy drift is left to {@code lattice check --policy}: a snapshot cannot tell what a
+   * workload inherited when it was created.)
+   */
+  static void warnAboutBlockedProbes(PrintWriter err, LocalStore store) {
+    List<PolicyWarning.BlockedProbe> blocked =
+        PolicyWarnings.of(store.snapshot(), PolicyConfig.defaults()).stream()
+            .filter(PolicyWarning.BlockedProbe.class::isInstance)
+            .map(PolicyWarning.BlockedProbe.class::cast)
+            .toList();
+    if (blocked.isEmpty()) {
+      return;
+    }
+    err.println("Warning: " + blocked.size() + " declared probe(s) would be refused by their workload's own proxy:");
+    PolicyChecks.lines(blocked).forEach(line -> err.println("  " + line));
+    err.flush();
+  }
+
   @Command(name = "apply", mixinStandardHelpOptions = true,
       description = {"Create or update the objects in FILE (Namespace, ServiceAccount, Pod, Service) in the local "
           + "mesh's store, like kubectl apply. An invalid file changes nothing."})
@@ -55,6 +79,7 @@ public final class ApplyCommand {
       List<Resource> resources = read(file);
       try (LocalStore store = LocalStore.open(state.dir().root(), Duration.ZERO)) {
         print(spec.commandLine().getOut(), store.apply(resources));
+        warnAboutBlockedProbes(spec.commandLine().getErr(), store);
       } catch (InvalidResourceException e) {
         throw new CliException(file + " is invalid, nothing was changed: " + e.getMessage(), e);
       }
