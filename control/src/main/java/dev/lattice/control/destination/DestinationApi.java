@@ -3,6 +3,7 @@ package dev.lattice.control.destination;
 import dev.lattice.api.destination.DestinationGrpc;
 import dev.lattice.api.destination.GetDestination;
 import dev.lattice.api.destination.Update;
+import dev.lattice.control.watch.LatestValueStream;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -34,8 +35,7 @@ public final class DestinationApi extends DestinationGrpc.DestinationImplBase {
       return;
     }
     Stream stream = new Stream(call);
-    call.setOnReadyHandler(stream::drain);
-    call.setOnCancelHandler(stream::cancel);
+    stream.attach();
     try {
       stream.subscribed(discover.watch(target, stream::offer));
     } catch (UnknownServiceException e) {
@@ -45,65 +45,19 @@ public final class DestinationApi extends DestinationGrpc.DestinationImplBase {
     }
   }
 
-  /**
-   * One client's stream. Views arrive on the index's thread; only the newest unsent view is kept and
-   * sent when the transport is ready, so a slow client gets fewer, larger diffs instead of an
-   * unbounded queue.
-   */
-  private static final class Stream {
-    private final ServerCallStreamObserver<Update> call;
+  /** One client's stream: a slow client gets fewer, larger diffs instead of an unbounded queue. */
+  private static final class Stream extends LatestValueStream<EndpointView> {
+    private final ServerCallStreamObserver<Update> updatesCall;
     private final UpdateStream updates = new UpdateStream();
-    private DiscoverEndpoints.Subscription subscription;
-    private EndpointView pending;
-    private boolean closed;
 
     Stream(ServerCallStreamObserver<Update> call) {
-      this.call = call;
+      super(call);
+      this.updatesCall = call;
     }
 
-    synchronized void offer(EndpointView view) {
-      pending = view;
-      drain();
-    }
-
-    synchronized void drain() {
-      while (!closed && pending != null && call.isReady()) {
-        EndpointView view = pending;
-        pending = null;
-        updates.next(view).forEach(call::onNext);
-      }
-    }
-
-    // The index calls offer() holding its own lock, so closing a subscription (which takes the index
-    // lock) must happen outside this stream's lock, or the two could deadlock.
-
-    void subscribed(DiscoverEndpoints.Subscription s) {
-      boolean alreadyClosed;
-      synchronized (this) {
-        alreadyClosed = closed;
-        subscription = s;
-      }
-      if (alreadyClosed) {
-        s.close();
-      }
-    }
-
-    synchronized void fail(Status status) {
-      if (!closed) {
-        closed = true;
-        call.onError(status.asRuntimeException());
-      }
-    }
-
-    void cancel() {
-      DiscoverEndpoints.Subscription s;
-      synchronized (this) {
-        closed = true;
-        s = subscription;
-      }
-      if (s != null) {
-        s.close();
-      }
+    @Override
+    protected void send(EndpointView view) {
+      updates.next(view).forEach(updatesCall::onNext);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.control.policy.api;
 
+import dev.lattice.control.watch.LatestValueStream;
 import dev.lattice.api.inbound.InboundServerPoliciesGrpc;
 import dev.lattice.api.inbound.PortSpec;
 import dev.lattice.api.inbound.Server;
@@ -65,10 +66,7 @@ public final class InboundPolicyApi extends InboundServerPoliciesGrpc.InboundSer
       return;
     }
     Stream stream = new Stream(call, workload, request.getPort());
-    call.setOnReadyHandler(stream::drain);
-    call.setOnCancelHandler(stream::cancel);
-    // After we end the call ourselves (an encoding failure), cancel never comes; close does.
-    call.setOnCloseHandler(stream::cancel);
+    stream.attach();
     try {
       stream.subscribed(discover.watch(workload, request.getPort(), stream::offer));
     } catch (UnknownWorkloadException e) {
@@ -88,77 +86,31 @@ public final class InboundPolicyApi extends InboundServerPoliciesGrpc.InboundSer
     return InboundServers.encode(policy, detectTimeout);
   }
 
-  /**
-   * One proxy's watch. Policies arrive on the store's thread; only the newest unsent one is kept and
-   * sent when the transport is ready: each message is a whole policy, so skipping one loses nothing.
-   */
-  private final class Stream {
-    private final ServerCallStreamObserver<Server> call;
+  /** One proxy's watch: each message is a whole policy, so skipping a superseded one loses nothing. */
+  private final class Stream extends LatestValueStream<PortPolicy> {
+    private final ServerCallStreamObserver<Server> servers;
     private final WorkloadRef workload;
     private final int port;
-    private DiscoverInboundServer.Subscription subscription;
-    private PortPolicy pending;
-    private boolean closed;
 
     Stream(ServerCallStreamObserver<Server> call, WorkloadRef workload, int port) {
-      this.call = call;
+      super(call);
+      this.servers = call;
       this.workload = workload;
       this.port = port;
     }
 
-    synchronized void offer(PortPolicy policy) {
-      pending = policy;
-      drain();
-    }
-
-    synchronized void drain() {
-      while (!closed && pending != null && call.isReady()) {
-        PortPolicy next = pending;
-        pending = null;
-        Server server;
-        try {
-          server = encode(next);
-        } catch (IllegalArgumentException e) {
-          log.error("cannot encode the policy of {} port {}", workload, port, e);
-          closed = true;
-          // The subscription is closed by the close handler, outside this lock (see below).
-          call.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-          return;
-        }
-        call.onNext(server);
+    @Override
+    protected void send(PortPolicy policy) {
+      Server server;
+      try {
+        server = encode(policy);
+      } catch (IllegalArgumentException e) {
+        log.error("cannot encode the policy of {} port {}", workload, port, e);
+        // The subscription is closed by the close handler, outside this stream's lock.
+        failLocked(Status.INTERNAL.withDescription(e.getMessage()));
+        return;
       }
-    }
-
-    // The watches call offer() holding their own lock, so closing a subscription (which takes that
-    // lock) must happen outside this stream's lock, or the two could deadlock.
-
-    void subscribed(DiscoverInboundServer.Subscription s) {
-      boolean alreadyClosed;
-      synchronized (this) {
-        alreadyClosed = closed;
-        subscription = s;
-      }
-      if (alreadyClosed) {
-        s.close();
-      }
-    }
-
-    synchronized void fail(Status status) {
-      if (!closed) {
-        closed = true;
-        call.onError(status.asRuntimeException());
-      }
-    }
-
-    void cancel() {
-      DiscoverInboundServer.Subscription s;
-      synchronized (this) {
-        closed = true;
-        s = subscription;
-      }
-      if (s != null) {
-        s.close();
-      }
+      servers.onNext(server);
     }
   }
 }
