@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lattice identity create-issuer CERT KEY --ca … --ca-key …}: the identity issuer, signed by a CA. */
@@ -45,11 +45,7 @@ public final class CreateIssuerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CERT", description = "File to write the certificate to (PEM).")
-  Path certificateFile;
-
-  @Parameters(index = "1", paramLabel = "KEY", description = "File to write the private key to (PEM PKCS#8, 0600).")
-  Path keyFile;
+  @Mixin CaOutputOptions output;
 
   @Option(names = "--ca", paramLabel = "CA_CERT", required = true,
       description = "The signing CA's certificate (PEM), usually the trust anchor.")
@@ -68,9 +64,6 @@ public final class CreateIssuerCommand implements Callable<Integer> {
       description = "Lifetime from now, e.g. 8760h, 365d, 1h30m (default: ${DEFAULT-VALUE}, 1 year).")
   Duration lifetime;
 
-  @Option(names = "--force", description = "Overwrite CERT and KEY if they exist (default: refuse).")
-  boolean force;
-
   private final InstantSource clock;
 
   public CreateIssuerCommand(InstantSource clock) {
@@ -79,8 +72,7 @@ public final class CreateIssuerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CaFiles files = new CaFiles(certificateFile, keyFile);
-    files.checkWritable(force);
+    CaFiles files = output.checked();
     Instant now = clock.instant();
     CertificateAuthority ca = loadCa(now);
     CertificateAuthority issuer =
@@ -90,8 +82,7 @@ public final class CreateIssuerCommand implements Callable<Integer> {
     out.printf("Created issuer %s, signed by %s, valid until %s%n",
         issuer.certificate().getSubjectX500Principal().getName(),
         issuer.certificate().getIssuerX500Principal().getName(), issuer.certificate().getNotAfter().toInstant());
-    out.printf("  certificate: %s%n  key:         %s (mode 0600)%n", certificateFile, keyFile);
-    out.flush();
+    output.printWritten(out);
     return 0;
   }
 

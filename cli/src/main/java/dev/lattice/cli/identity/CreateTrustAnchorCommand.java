@@ -4,14 +4,13 @@ import dev.lattice.cli.Durations;
 import dev.lattice.pki.CaProfile;
 import dev.lattice.pki.CertificateAuthority;
 import dev.lattice.pki.KeyPairs;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lattice identity create-trust-anchor CERT KEY}: a new self-signed root CA. */
@@ -35,11 +34,7 @@ public final class CreateTrustAnchorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CERT", description = "File to write the certificate to (PEM).")
-  Path certificateFile;
-
-  @Parameters(index = "1", paramLabel = "KEY", description = "File to write the private key to (PEM PKCS#8, 0600).")
-  Path keyFile;
+  @Mixin CaOutputOptions output;
 
   @Option(names = "--common-name", paramLabel = "NAME", defaultValue = DEFAULT_COMMON_NAME,
       description = "Subject common name.%n(default: ${DEFAULT-VALUE})")
@@ -49,9 +44,6 @@ public final class CreateTrustAnchorCommand implements Callable<Integer> {
       description = "Lifetime from now, e.g. 8760h, 365d, 1h30m (default: ${DEFAULT-VALUE}, 10 years).")
   Duration lifetime;
 
-  @Option(names = "--force", description = "Overwrite CERT and KEY if they exist (default: refuse).")
-  boolean force;
-
   private final InstantSource clock;
 
   public CreateTrustAnchorCommand(InstantSource clock) {
@@ -60,16 +52,14 @@ public final class CreateTrustAnchorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CaFiles files = new CaFiles(certificateFile, keyFile);
-    files.checkWritable(force);
+    CaFiles files = output.checked();
     CaProfile profile = CaProfile.root(commonName).withLifetime(lifetime);
     CertificateAuthority anchor = CertificateAuthority.createRoot(profile, KeyPairs.generateP256(), clock.instant());
     files.write(anchor);
     var out = spec.commandLine().getOut();
     out.printf("Created trust anchor %s, valid until %s%n",
         anchor.certificate().getSubjectX500Principal().getName(), anchor.certificate().getNotAfter().toInstant());
-    out.printf("  certificate: %s%n  key:         %s (mode 0600)%n", certificateFile, keyFile);
-    out.flush();
+    output.printWritten(out);
     return 0;
   }
 }
