@@ -1,12 +1,9 @@
 package dev.lattice.proxy.http;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -17,20 +14,21 @@ import java.util.function.Function;
 
 /**
  * HTTP/1.1 connections to one endpoint, one request at a time each, kept for reuse while idle
- * (Linkerd: idle timeout 3 s). An idle connection the server closes simply leaves the pool.
+ * (Linkerd: idle timeout 3 s). An idle connection the server closes simply leaves the pool. Each
+ * connection keeps one {@link H1Client} handler for its whole life, so borrowing it changes no
+ * pipeline; idle ones are swept once a second instead of with a timer per request.
  */
 public final class H1Pool implements Upstream {
-  private static final AttributeKey<ScheduledFuture<?>> IDLE_TIMER = AttributeKey.valueOf("lattice.h1.idle");
-
   private final Function<EventLoop, Future<Channel>> connect;
-  private final Duration idleTimeout;
+  private final long idleTimeoutNanos;
   private final int maxIdle;
-  private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<H1Client> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger idleCount = new AtomicInteger();
+  private volatile ScheduledFuture<?> sweeper;
 
   public H1Pool(Function<EventLoop, Future<Channel>> connect, Duration idleTimeout, int maxIdle) {
     this.connect = connect;
-    this.idleTimeout = idleTimeout;
+    this.idleTimeoutNanos = idleTimeout.toNanos();
     this.maxIdle = maxIdle;
   }
 
@@ -40,81 +38,80 @@ public final class H1Pool implements Upstream {
   }
 
   @Override
-  public Future<Channel> open(EventLoop loop) {
-    Channel ch;
-    while ((ch = idle.pollFirst()) != null) {
+  public UpstreamCall send(Http2Headers head, boolean endOfStream, ResponseListener listener) {
+    H1Client.Call call = new H1Client.Call(head, endOfStream, listener);
+    H1Client client;
+    while ((client = idle.pollFirst()) != null) {
       idleCount.decrementAndGet();
-      ScheduledFuture<?> timer = ch.attr(IDLE_TIMER).getAndSet(null);
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      if (ch.isActive()) {
-        IdleWatch watch = ch.pipeline().get(IdleWatch.class);
-        if (watch != null) {
-          ch.pipeline().remove(watch);
-        }
-        return loop.newSucceededFuture(ch);
+      if (client.borrow()) {
+        client.start(call);
+        return call;
       }
     }
-    io.netty.util.concurrent.Promise<Channel> promise = loop.newPromise();
+    EventLoop loop = listener.loop();
     connect.apply(loop).addListener(f -> {
       if (!f.isSuccess()) {
-        promise.tryFailure(f.cause());
+        call.connectFailed(f.cause());
         return;
       }
-      Channel c = (Channel) f.getNow();
-      c.pipeline().addLast("http1", new HttpClientCodec());
-      promise.trySuccess(c);
+      Channel ch = (Channel) f.getNow();
+      ch.pipeline().addLast("http1", new HttpClientCodec());
+      H1Client c = new H1Client(ch, this);
+      ch.pipeline().addLast("http1-client", c);
+      ch.config().setAutoRead(true);
+      c.start(call);
     });
-    return promise;
+    return call;
   }
 
-  @Override
-  public void release(Channel ch, boolean reusable) {
-    if (!reusable || !ch.isActive() || idleCount.get() >= maxIdle) {
-      ch.close();
+  /** A connection finished its exchange cleanly and may carry another. */
+  void giveBack(H1Client client) {
+    if (idleCount.get() >= maxIdle) {
+      client.close();
       return;
     }
-    ch.config().setAutoRead(true);
-    ch.pipeline().addLast(new IdleWatch());
-    ch.attr(IDLE_TIMER).set(ch.eventLoop().schedule(() -> {
-      if (idle.remove(ch)) {
-        idleCount.decrementAndGet();
-        ch.close();
-      }
-    }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
-    idle.addFirst(ch);
+    idle.addFirst(client);
     idleCount.incrementAndGet();
+    if (sweeper == null) {
+      startSweeper(client.channel().eventLoop());
+    }
+  }
+
+  /** An idle connection closed or spoke out of turn. */
+  void evict(H1Client client) {
+    if (idle.remove(client)) {
+      idleCount.decrementAndGet();
+    }
+  }
+
+  private synchronized void startSweeper(EventLoop loop) {
+    if (sweeper != null) {
+      return;
+    }
+    sweeper = loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (H1Client c : idle) {
+      if (now - c.idleSince() > idleTimeoutNanos && idle.remove(c)) {
+        idleCount.decrementAndGet();
+        c.close();
+      }
+    }
   }
 
   /** Closes every idle connection. */
+  @Override
   public void close() {
-    Channel ch;
-    while ((ch = idle.pollFirst()) != null) {
+    ScheduledFuture<?> s = sweeper;
+    if (s != null) {
+      s.cancel(false);
+    }
+    H1Client c;
+    while ((c = idle.pollFirst()) != null) {
       idleCount.decrementAndGet();
-      ch.close();
-    }
-  }
-
-  /** An idle connection must not speak; if it does, or closes, it leaves the pool. */
-  private final class IdleWatch extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-      evict(ctx.channel());
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      evict(ctx.channel());
-      ctx.fireChannelInactive();
-    }
-
-    private void evict(Channel ch) {
-      if (idle.remove(ch)) {
-        idleCount.decrementAndGet();
-      }
-      ch.close();
+      c.close();
     }
   }
 }

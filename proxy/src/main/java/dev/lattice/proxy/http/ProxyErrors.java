@@ -1,14 +1,10 @@
 package dev.lattice.proxy.http;
 
 import dev.lattice.api.Headers;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.timeout.TimeoutException;
 
 /**
@@ -21,6 +17,12 @@ public final class ProxyErrors {
 
   /** A failure with its HTTP status and gRPC code. */
   public record Failure(HttpResponseStatus status, int grpcCode, String message) {}
+
+  /**
+   * A request answered by the proxy instead of forwarded: {@code grpc} answers in gRPC's terms
+   * whatever the request looked like; {@code closeConnection} ends an HTTP/1 connection after it.
+   */
+  public record Refusal(Failure failure, boolean grpc, boolean closeConnection) {}
 
   public static Failure classify(Throwable cause) {
     Throwable root = cause;
@@ -42,22 +44,27 @@ public final class ProxyErrors {
     return new Failure(HttpResponseStatus.BAD_GATEWAY, 14, "connection closed before response headers");
   }
 
-  public static FullHttpResponse response(Failure failure, boolean grpc, boolean explain, HttpVersion version) {
-    FullHttpResponse response;
+  /**
+   * The complete response (it ends the stream) for {@code failure}. {@code grpcMessage} adds the
+   * failure's text as {@code grpc-message} to a gRPC answer.
+   */
+  public static Http2Headers head(Failure failure, boolean grpc, boolean explain, boolean grpcMessage) {
+    Http2Headers h = new DefaultHttp2Headers(false, 6);
     if (grpc) {
-      response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
-      response.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
-          .set("grpc-status", Integer.toString(failure.grpcCode()))
-          .set("grpc-message", failure.message());
+      h.status(HttpResponseStatus.OK.codeAsText())
+          .set("content-type", "application/grpc")
+          .set("grpc-status", Integer.toString(failure.grpcCode()));
+      if (grpcMessage) {
+        h.set("grpc-message", failure.message());
+      }
     } else {
-      response = new DefaultFullHttpResponse(version, failure.status(), Unpooled.EMPTY_BUFFER);
+      h.status(failure.status().codeAsText());
     }
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+    h.set("content-length", "0");
     if (explain) {
-      response.headers().set(Headers.PROXY_ERROR, failure.message());
+      h.set(Headers.PROXY_ERROR, failure.message());
     }
-    return response;
+    return h;
   }
 
   private static String oneLine(Throwable t) {

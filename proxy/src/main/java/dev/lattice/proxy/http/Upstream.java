@@ -1,22 +1,23 @@
 package dev.lattice.proxy.http;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
+import io.netty.handler.codec.http2.Http2Headers;
 
 /**
- * Where requests go: hands out a channel for one exchange — write the request as
- * {@link io.netty.handler.codec.http.HttpObject}s, read the response the same way — and takes it
- * back afterwards. An HTTP/2 upstream gives a new stream on one shared connection; an HTTP/1 one
- * gives a pooled connection.
+ * Where requests go. An HTTP/2 upstream opens a stream on one shared connection per endpoint; an
+ * HTTP/1 one borrows a pooled connection. Requests are HTTP/2-shaped ({@code :method},
+ * {@code :path}, {@code :authority}, {@code :scheme} and regular headers) whatever the upstream
+ * speaks, so the relay between client and upstream is one piece of code.
  */
 public interface Upstream {
-  /** Completes with the exchange channel (not reading yet), or fails with why it can't be reached. */
-  Future<Channel> open(EventLoop loop);
-
-  /** Gives the channel back; {@code reusable} only if both messages completed cleanly. */
-  void release(Channel exchange, boolean reusable);
+  /**
+   * Sends a request head ({@code endOfStream} when it has no body) and returns the handle for the
+   * rest of it. The answer — or the failure to reach the upstream — goes to {@code listener}.
+   */
+  UpstreamCall send(Http2Headers head, boolean endOfStream, ResponseListener listener);
 
   /** True when requests travel as HTTP/2 (so HTTP/1 requests are upgraded with l5d-orig-proto). */
   boolean isHttp2();
+
+  /** Closes idle or shared connections (shutdown). */
+  void close();
 }

@@ -11,11 +11,8 @@ import dev.lattice.proxy.tcp.Hold;
 import dev.lattice.proxy.tls.ServerTls;
 import dev.lattice.proxy.transport.OrigDstAddr;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -110,18 +107,18 @@ final class AuthorizeLayer {
   interface Requests {
     Requests ALLOW_ALL = request -> null;
 
-    FullHttpResponse refuse(HttpRequest request);
+    ProxyErrors.Refusal refuse(Http2Headers request);
   }
 
-  private static FullHttpResponse refusal(InboundAuthorizer a, ConnectionFacts facts, Optional<IdentityName> client,
-      HttpRequest request) {
-    String authority = request.headers().get(HttpHeaderNames.HOST, "");
-    Decision d = a.authorizeRequest(facts, request.method().name(), authority, pathAndQuery(request.uri()),
-        name -> request.headers().getAll(name));
+  private static ProxyErrors.Refusal refusal(InboundAuthorizer a, ConnectionFacts facts, Optional<IdentityName> client,
+      Http2Headers request) {
+    CharSequence authority = request.authority();
+    CharSequence path = request.path();
+    Decision d = a.authorizeRequest(facts, String.valueOf(request.method()), authority == null ? "" : authority.toString(),
+        path == null ? "/" : path.toString(), name -> strings(request.getAll(name)));
     if (d.allowed()) {
       return null;
     }
-    boolean explain = client.isPresent();
     String where = "client " + facts.client().ip() + ": server " + d.server().kind() + "/" + d.server().name();
     ProxyErrors.Failure failure = switch (d.response()) {
       case HTTP_403, GRPC_PERMISSION_DENIED -> new ProxyErrors.Failure(HttpResponseStatus.FORBIDDEN, 7,
@@ -134,14 +131,18 @@ final class AuthorizeLayer {
       case GRPC_PERMISSION_DENIED, GRPC_NOT_FOUND, GRPC_INTERNAL -> true;
       default -> false;
     };
-    FullHttpResponse response = ProxyErrors.response(failure, grpc, explain, request.protocolVersion());
-    if (!explain) {
-      response.headers().remove("grpc-message");
+    return new ProxyErrors.Refusal(failure, grpc, d.outcome() == Decision.Outcome.INVALID_POLICY && !grpc);
+  }
+
+  private static java.util.List<String> strings(java.util.List<CharSequence> values) {
+    if (values.isEmpty()) {
+      return java.util.List.of();
     }
-    if (d.outcome() == Decision.Outcome.INVALID_POLICY && !grpc) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    String[] out = new String[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i).toString();
     }
-    return response;
+    return java.util.List.of(out);
   }
 
   private static ConnectionFacts facts(InboundAuthorizer a, Channel ch, OrigDstAddr dst, int port, ServerTls tls) {

@@ -5,9 +5,8 @@ import dev.lattice.pki.IdentityName;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.Upstream;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.lattice.proxy.http.ProxyErrors;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Optional;
 
 /**
@@ -23,17 +22,17 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
   }
 
   @Override
-  public void rewriteRequest(HttpHeaders headers) {
+  public void rewriteRequest(Http2Headers headers) {
     headers.remove(Headers.CLIENT_ID);
     client.ifPresent(id -> headers.set(Headers.CLIENT_ID, id.value()));
   }
 
   @Override
-  public void rewriteResponse(HttpHeaders headers) {}
+  public void rewriteResponse(Http2Headers headers) {}
 
   /** Policy: each request is authorized against the port's policy at that instant. */
   @Override
-  public FullHttpResponse refuse(HttpRequest request) {
+  public ProxyErrors.Refusal refuse(Http2Headers request) {
     return authorization.refuse(request);
   }
 

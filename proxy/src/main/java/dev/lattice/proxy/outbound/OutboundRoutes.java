@@ -5,7 +5,7 @@ import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.Upstream;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * Outbound HTTP to a meshed endpoint: every request, whatever its version, rides the peer's shared
@@ -19,10 +19,10 @@ record OutboundRoutes(H2Upstream peer, HttpMetrics.Target metrics) implements Ht
   }
 
   @Override
-  public void rewriteRequest(HttpHeaders headers) {}
+  public void rewriteRequest(Http2Headers headers) {}
 
   @Override
-  public void rewriteResponse(HttpHeaders headers) {
+  public void rewriteResponse(Http2Headers headers) {
     headers.remove(Headers.PROXY_ERROR);
   }
 
