@@ -60,9 +60,10 @@ public final class PolicyChecks {
   }
 
   /**
-   * Checks over a local mesh's store ({@code <stateDir>/resources}), read once and never written.
-   * The store does not record what each workload inherited from its namespace, so this view, like a
-   * controller restarted now, takes namespace annotations as they are.
+   * Checks over a local mesh's store ({@code <stateDir>/resources}), read once and never written. The
+   * store records on each workload what it inherited from its namespace when it was created, so
+   * namespace edits since then show as drift, as in manifest mode. A workload stored before that was
+   * recorded is taken to have inherited the namespace as it is now, and shows none.
    */
   public static PolicyChecks ofStateDir(Path stateDir, PolicyConfig config) {
     return new PolicyChecks("the state directory " + stateDir, () -> {

@@ -166,6 +166,56 @@ class PolicyCheckCommandTest {
   }
 
   @Test
+  void aRunningMeshsStateDirectoryShowsDriftAsManifestsDo() throws IOException {
+    Path state = dir.resolve("state");
+    // As lattice apply changes a running mesh: the namespace, its workload and policy, then a later
+    // namespace edit, each in its own run.
+    for (String step : List.of(NAMESPACE.replace("POLICY", "all-unauthenticated"), WEB, SERVER + "---\n"
+        + ORDERS_ROUTE, NAMESPACE.replace("POLICY", "deny"))) {
+      try (LocalStore store = LocalStore.open(state, Duration.ZERO)) {
+        store.apply(ManifestParser.parse(step));
+      }
+    }
+    List<Path> before = listing(state);
+
+    CliRun run = check("--state-dir", state.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).isEmpty();
+    // Word for word what manifest mode prints for the same history.
+    Golden.assertMatches("check-policy-warnings.golden", run.out());
+    assertThat(listing(state)).isEqualTo(before);
+
+    // Following the fix (recreate the workload) ends the drift; the probe warning stays.
+    try (LocalStore store = LocalStore.open(state, Duration.ZERO)) {
+      store.delete(List.of(ManifestParser.parse(WEB).getFirst().ref()));
+      store.apply(ManifestParser.parse(WEB));
+    }
+    CliRun recreated = check("--state-dir", state.toString());
+    assertThat(recreated.out()).contains("√ workloads' default inbound policies match their namespaces")
+        .contains("‼ policies authorize every declared probe");
+  }
+
+  @Test
+  void pinningTheDefaultOnTheWorkloadEndsTheDriftInAStateDirectory() throws IOException {
+    Path state = dir.resolve("state");
+    try (LocalStore store = LocalStore.open(state, Duration.ZERO)) {
+      store.apply(ManifestParser.parse(NAMESPACE.replace("POLICY", "all-unauthenticated") + "---\n" + WEB));
+      store.apply(ManifestParser.parse(NAMESPACE.replace("POLICY", "deny")));
+    }
+    assertThat(check("--state-dir", state.toString()).out())
+        .contains("‼ workloads' default inbound policies match their namespaces");
+
+    try (LocalStore store = LocalStore.open(state, Duration.ZERO)) {
+      store.apply(ManifestParser.parse(WEB.replace("{linkerd.io/inject: enabled}",
+          "{linkerd.io/inject: enabled, config.linkerd.io/default-inbound-policy: all-unauthenticated}")));
+    }
+    CliRun pinned = check("--state-dir", state.toString(), "-o", "short");
+    assertThat(pinned.exitCode()).isZero();
+    assertThat(pinned.out()).isEqualTo("Status check results are √\n");
+  }
+
+  @Test
   void aMissingStateDirectoryFailsAndIsNotCreated() {
     Path state = dir.resolve("no-mesh");
 

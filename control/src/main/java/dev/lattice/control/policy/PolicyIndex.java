@@ -47,20 +47,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timing, as the injector has it: a workload takes the namespace's {@code default-inbound-policy},
  * opaque-ports and require-identity annotations when it is <em>created</em>; later namespace edits do
- * not reach it until it is recreated. Invalid policy resources (which bypassed admission) are ignored
- * with a warning, never partly applied.
+ * not reach it until it is recreated. The store records that on each workload ({@link
+ * Workload#inherited()}), so an index built later from a snapshot, by a restarted controller or by
+ * {@code lattice check}, follows the same timing; only for records without it does the index take the
+ * namespace as it is when it first sees the workload. Invalid policy resources (which bypassed
+ * admission) are ignored with a warning, never partly applied.
  */
 public final class PolicyIndex implements ResourceSink {
   /** The workload annotation that picks the default policy. */
-  public static final String DEFAULT_POLICY_KEY = "config.linkerd.io/default-inbound-policy";
+  public static final String DEFAULT_POLICY_KEY = MeshKeys.DEFAULT_INBOUND_POLICY;
   /** Ports on which an unauthenticated default becomes its authenticated variant. */
-  public static final String REQUIRE_IDENTITY_KEY = "config.linkerd.io/proxy-require-identity-inbound-ports";
-  private static final List<String> INHERITED = List.of(DEFAULT_POLICY_KEY, MeshKeys.OPAQUE_PORTS, REQUIRE_IDENTITY_KEY);
+  public static final String REQUIRE_IDENTITY_KEY = MeshKeys.REQUIRE_IDENTITY_INBOUND_PORTS;
   private static final Logger log = LoggerFactory.getLogger(PolicyIndex.class);
 
   private final PolicyConfig config;
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<ResourceRef, Workload> workloads = new TreeMap<>();
+  /**
+   * What each workload whose record carries no {@link Workload#inherited()} took from its namespace
+   * when this index first saw it: a stand-in for state written before the store recorded it.
+   */
   private final Map<ResourceRef, Map<String, String>> inherited = new HashMap<>();
   private final Map<ResourceRef, PolicyObject> objects = new TreeMap<>();
 
@@ -100,8 +106,9 @@ public final class PolicyIndex implements ResourceSink {
     switch (resource) {
       case Namespace ns -> namespaces.put(ns.name(), ns);
       case Workload w -> {
-        if (workloads.put(w.ref(), w) == null && !inherited.containsKey(w.ref())) {
-          inherited.put(w.ref(), inheritable(namespaces.get(w.namespace())));
+        if (workloads.put(w.ref(), w) == null && w.inherited() == null && !inherited.containsKey(w.ref())) {
+          Namespace ns = namespaces.get(w.namespace());
+          inherited.put(w.ref(), ns == null ? Map.of() : ns.inheritedByNewWorkloads());
         }
       }
       case PolicyResource pr -> {
@@ -144,11 +151,24 @@ public final class PolicyIndex implements ResourceSink {
     return Optional.ofNullable(namespaces.get(name));
   }
 
-  /** The workload's annotations as its proxy sees them: its own, plus what it inherited at creation. */
+  /**
+   * The workload's annotations as its proxy sees them: its own, over what it inherited at creation —
+   * as the store recorded it, or, for a record without one, as this index first saw the namespace.
+   */
   public synchronized Map<String, String> effectiveAnnotations(Workload w) {
-    Map<String, String> out = new TreeMap<>(inherited.getOrDefault(w.ref(), Map.of()));
+    Map<String, String> out = new TreeMap<>(inheritedAtCreation(w));
     out.putAll(w.annotations());
     return out;
+  }
+
+  /**
+   * What {@code w} took from its namespace when it was created: the store's record, or, for state
+   * written before the store recorded it, the namespace as this index first saw it. The index's own
+   * record of the workload counts, not a possibly older copy the caller holds. Callers hold the lock.
+   */
+  private Map<String, String> inheritedAtCreation(Workload w) {
+    Workload known = workloads.getOrDefault(w.ref(), w);
+    return known.inherited() != null ? known.inherited() : inherited.getOrDefault(w.ref(), Map.of());
   }
 
   /** Ports worth listing for {@code w}: its declared TCP ports, ports Servers name, and the admin port. */
@@ -394,19 +414,5 @@ public final class PolicyIndex implements ResourceSink {
 
   private <T extends PolicyObject> List<T> all(Class<T> type) {
     return objects.values().stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
-  private static Map<String, String> inheritable(Namespace ns) {
-    if (ns == null) {
-      return Map.of();
-    }
-    Map<String, String> out = new TreeMap<>();
-    for (String key : INHERITED) {
-      String v = ns.annotations().get(key);
-      if (v != null) {
-        out.put(key, v);
-      }
-    }
-    return out;
   }
 }

@@ -51,10 +51,10 @@ public final class PolicyWarnings {
   }
 
   /**
-   * Every finding in {@code snapshot}, as a controller starting now would index it. Such an index
-   * takes each workload's namespace annotations as they are now, so drift shows only for what the
-   * snapshot itself records; a long-running controller's index ({@link #of(PolicyIndex)}) remembers
-   * what each workload inherited when it was created.
+   * Every finding in {@code snapshot}, as a controller starting now would index it. Drift shows for
+   * every workload whose record carries what it inherited at creation ({@link Workload#inherited()},
+   * which every store records); a record without it is taken to have inherited the namespace as it is
+   * now, so it shows none.
    */
   public static List<PolicyWarning> of(Snapshot snapshot, PolicyConfig config) {
     return of(PolicyIndex.of(snapshot, config));

@@ -28,7 +28,7 @@ public final class InMemoryStore implements Store {
   @Override
   public List<Change> apply(Collection<? extends Resource> resources) {
     ResourceValidator.check(resources);
-    return state.locked(() -> resources.stream().map(state::put).toList());
+    return state.locked(() -> state.applyBatch(resources, state::put));
   }
 
   @Override

@@ -100,20 +100,20 @@ public final class LocalStore implements Store {
   public List<Change> apply(Collection<? extends Resource> resources) {
     ResourceValidator.check(resources);
     return writing(
-        () -> {
-          List<Change> changes = new ArrayList<>();
-          for (Resource r : resources) {
-            Path path = pathOf(r.ref());
-            byte[] content = ManifestWriter.write(r).getBytes(StandardCharsets.UTF_8);
-            FileContent before = files.get(path);
-            if (before == null || !Arrays.equals(before.bytes(), content)) {
+        () -> state.applyBatch(resources, r -> {
+          Path path = pathOf(r.ref());
+          byte[] content = ManifestWriter.write(r).getBytes(StandardCharsets.UTF_8);
+          FileContent before = files.get(path);
+          if (before == null || !Arrays.equals(before.bytes(), content)) {
+            try {
               writeAtomically(path, content);
-              files.put(path, new FileContent(content, r));
+            } catch (IOException e) {
+              throw new UncheckedIOException("writing " + path, e);
             }
-            changes.add(state.put(r));
+            files.put(path, new FileContent(content, r));
           }
-          return changes;
-        });
+          return state.put(r);
+        }));
   }
 
   @Override

@@ -34,6 +34,12 @@ public final class ManifestParser {
   private static final String SUPPORTED =
       Arrays.stream(Kind.values()).map(Kind::manifestKind).distinct().collect(Collectors.joining(", "));
 
+  /**
+   * The Pod status field where the store records what a workload inherited from its namespace when it
+   * was created ({@link Workload#inherited()}); absent in state written before it was recorded.
+   */
+  static final String INHERITED_ANNOTATIONS = "inheritedAnnotations";
+
   private ManifestParser() {}
 
   public static List<Resource> parse(Path file) throws IOException {
@@ -186,8 +192,10 @@ public final class ManifestParser {
         ready = "True".equals(f.string(condition, path + ".status"));
       }
     }
+    Map<String, String> inherited = status.hasNonNull(INHERITED_ANNOTATIONS)
+        ? f.stringMap(status, "status." + INHERITED_ANNOTATIONS) : null;
     return new Workload(
-        meta.name, meta.namespace, serviceAccount, meta.labels, meta.annotations, containers, ip, ready);
+        meta.name, meta.namespace, serviceAccount, meta.labels, meta.annotations, containers, ip, ready, inherited);
   }
 
   private static Container container(JsonNode node, String path, Fields f) {

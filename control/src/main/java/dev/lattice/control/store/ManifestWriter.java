@@ -99,15 +99,22 @@ public final class ManifestWriter {
         }
       }
     }
-    if (w.ip() != null || w.ready()) {
+    if (w.ip() != null || w.ready() || w.inherited() != null) {
       ObjectNode status = root.putObject("status");
       if (w.ip() != null) {
         status.put("podIP", w.ip().getHostAddress());
       }
-      status.putArray("conditions")
-          .addObject()
-          .put("type", "Ready")
-          .put("status", w.ready() ? "True" : "False");
+      if (w.ip() != null || w.ready()) {
+        status.putArray("conditions")
+            .addObject()
+            .put("type", "Ready")
+            .put("status", w.ready() ? "True" : "False");
+      }
+      if (w.inherited() != null) {
+        // Written even when empty: "the namespace had none" differs from "not recorded".
+        ObjectNode inherited = status.putObject(ManifestParser.INHERITED_ANNOTATIONS);
+        w.inherited().forEach(inherited::put);
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.lattice.control.store;
 
+import java.util.List;
+
 /**
  * The label and annotation keys the model reads. They keep Linkerd's spelling byte for byte so that
  * manifests written for Linkerd carry over.
@@ -11,6 +13,16 @@ public final class MeshKeys {
   public static final String OPAQUE_PORTS = "config.linkerd.io/opaque-ports";
   /** On a pod: inbound ports the proxy does not intercept, so peers reach them without mTLS. */
   public static final String SKIP_INBOUND_PORTS = "config.linkerd.io/skip-inbound-ports";
+  /** On a pod or namespace: the default inbound policy of ports no Server selects. */
+  public static final String DEFAULT_INBOUND_POLICY = "config.linkerd.io/default-inbound-policy";
+  /** On a pod or namespace: ports on which an unauthenticated default becomes its authenticated variant. */
+  public static final String REQUIRE_IDENTITY_INBOUND_PORTS = "config.linkerd.io/proxy-require-identity-inbound-ports";
+  /**
+   * The namespace annotations a workload takes when it is created, as the injector copies them onto a
+   * pod (spec/policy.md §1.2, §1.4); later namespace edits do not reach existing workloads.
+   */
+  public static final List<String> INHERITED_AT_CREATION =
+      List.of(DEFAULT_INBOUND_POLICY, OPAQUE_PORTS, REQUIRE_IDENTITY_INBOUND_PORTS);
 
   private MeshKeys() {}
 }

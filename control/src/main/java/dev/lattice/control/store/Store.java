@@ -23,7 +23,10 @@ public interface Store extends AutoCloseable {
   Watch watch(ResourceSink sink);
 
   /**
-   * Creates or replaces {@code resources}.
+   * Creates or replaces {@code resources}, namespaces first. A workload being created records what it
+   * inherits from its namespace ({@link Workload#inherited()}); a replaced one keeps what it recorded at
+   * creation, so a namespace edit reaches a workload only when it is deleted and created again, as a
+   * namespace edit reaches a pod only when the pod is recreated.
    *
    * @return what happened to each resource, in order
    * @throws InvalidResourceException if any resource is invalid; nothing was changed

@@ -1,6 +1,7 @@
 package dev.lattice.control.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,41 @@ final class StoreState {
           sinks.forEach(s -> deliver(s, sink -> sink.delete(previous)));
           return new Change(ref, Change.Action.DELETED);
         });
+  }
+
+  /**
+   * Applies {@code batch}, each resource {@linkplain #admit admitted} and handed to {@code action} (which
+   * stores it), namespaces first: a workload created in the same batch inherits from its namespace as
+   * the batch leaves it, as when the namespace is created before its pods. Changes come back in the
+   * batch's order. Callers hold the lock.
+   */
+  List<Change> applyBatch(Collection<? extends Resource> batch, Function<Resource, Change> action) {
+    List<Resource> in = List.copyOf(batch);
+    Change[] changes = new Change[in.size()];
+    for (boolean namespaces : new boolean[] {true, false}) {
+      for (int i = 0; i < in.size(); i++) {
+        if (in.get(i) instanceof Namespace == namespaces) {
+          changes[i] = action.apply(admit(in.get(i)));
+        }
+      }
+    }
+    return List.of(changes);
+  }
+
+  /**
+   * {@code incoming} as the store keeps it. A workload being created records what it inherits from its
+   * namespace now (spec/policy.md §1.2); one being replaced keeps what it recorded at creation, whatever
+   * the caller's record says, so only deleting and re-creating it picks up later namespace edits.
+   */
+  Resource admit(Resource incoming) {
+    if (!(incoming instanceof Workload w)) {
+      return incoming;
+    }
+    if (current.get(w.ref()) instanceof Workload previous) {
+      return w.withInherited(previous.inherited());
+    }
+    return w.withInherited(current.get(ResourceRef.namespace(w.namespace())) instanceof Namespace ns
+        ? ns.inheritedByNewWorkloads() : Map.of());
   }
 
   /** Moves to {@code next}, telling sinks about each difference as an apply or a delete. */

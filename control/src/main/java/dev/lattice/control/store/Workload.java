@@ -10,6 +10,12 @@ import java.util.Optional;
  * A workload, the local mesh's pod: one or more containers sharing an address. {@code ip} is null until
  * the workload runs; it serves traffic only while {@code ready}. A workload is meshed when it carries
  * the {@value MeshKeys#CONTROL_PLANE_NS_LABEL} label, as an injected pod does.
+ *
+ * <p>{@code inherited} is what the store recorded, when it created the workload, of its namespace's
+ * {@link MeshKeys#INHERITED_AT_CREATION} annotations (spec/policy.md §1.2: the injector copies them onto
+ * the pod then, and later namespace edits do not reach it). An empty map records that the namespace had
+ * none; {@code null} means nothing was recorded (a caller's record before the store took it, or state
+ * written before the store recorded this). Its own {@code annotations} take precedence over it.
  */
 public record Workload(
     String name,
@@ -19,7 +25,8 @@ public record Workload(
     Map<String, String> annotations,
     List<Container> containers,
     InetAddress ip,
-    boolean ready)
+    boolean ready,
+    Map<String, String> inherited)
     implements Resource {
 
   public Workload {
@@ -29,6 +36,14 @@ public record Workload(
     labels = Maps.sortedCopy(labels);
     annotations = Maps.sortedCopy(annotations);
     containers = Maps.copy(containers);
+    inherited = inherited == null ? null : Maps.sortedCopy(inherited);
+  }
+
+  /** A workload as a caller describes it, before the store records what it inherits. */
+  public Workload(
+      String name, String namespace, String serviceAccount, Map<String, String> labels,
+      Map<String, String> annotations, List<Container> containers, InetAddress ip, boolean ready) {
+    this(name, namespace, serviceAccount, labels, annotations, containers, ip, ready, null);
   }
 
   @Override
@@ -57,15 +72,20 @@ public record Workload(
 
   public Workload withStatus(InetAddress newIp, boolean newReady) {
     return new Workload(
-        name, namespace, serviceAccount, labels, annotations, containers, newIp, newReady);
+        name, namespace, serviceAccount, labels, annotations, containers, newIp, newReady, inherited);
   }
 
   public Workload withLabels(Map<String, String> newLabels) {
-    return new Workload(name, namespace, serviceAccount, newLabels, annotations, containers, ip, ready);
+    return new Workload(name, namespace, serviceAccount, newLabels, annotations, containers, ip, ready, inherited);
   }
 
   public Workload withAnnotations(Map<String, String> newAnnotations) {
-    return new Workload(name, namespace, serviceAccount, labels, newAnnotations, containers, ip, ready);
+    return new Workload(name, namespace, serviceAccount, labels, newAnnotations, containers, ip, ready, inherited);
+  }
+
+  /** This workload with {@code recorded} as what it inherited at creation ({@code null}: unknown). */
+  public Workload withInherited(Map<String, String> recorded) {
+    return new Workload(name, namespace, serviceAccount, labels, annotations, containers, ip, ready, recorded);
   }
 
   /** A process of the workload: what to run, with what environment, listening where. */

@@ -36,9 +36,11 @@ class LocalStoreTest {
   @Test
   void writesOneManifestPerObjectAndReloadsThemOnRestart() throws Exception {
     List<Resource> app = ManifestParser.parse(APP);
+    List<Resource> stored;
     try (LocalStore store = LocalStore.open(state, Duration.ZERO)) {
       assertThat(store.apply(app)).extracting(Change::action).containsOnly(Change.Action.CREATED);
       assertThat(store.apply(app)).extracting(Change::action).containsOnly(Change.Action.UNCHANGED);
+      stored = List.copyOf(store.snapshot().resources().values());
     }
     assertThat(state.resolve("resources/namespaces/emojivoto.yaml")).isRegularFile();
     assertThat(state.resolve("resources/pods/emojivoto/web-0.yaml")).isRegularFile();
@@ -46,7 +48,10 @@ class LocalStoreTest {
     assertThat(ManifestParser.parse(svcFile)).containsExactly(app.get(2));
 
     try (LocalStore reopened = LocalStore.open(state, Duration.ZERO)) {
-      assertThat(reopened.snapshot().resources().values()).containsExactlyInAnyOrderElementsOf(app);
+      // As stored: the pod also records what it inherited from its namespace (nothing, here).
+      assertThat(reopened.snapshot().resources().values()).containsExactlyInAnyOrderElementsOf(stored);
+      assertThat(reopened.snapshot().workloads().getFirst())
+          .isEqualTo(((Workload) app.get(1)).withInherited(java.util.Map.of()));
       reopened.delete(List.of(app.get(1).ref()));
     }
     assertThat(state.resolve("resources/pods/emojivoto/web-0.yaml")).doesNotExist();

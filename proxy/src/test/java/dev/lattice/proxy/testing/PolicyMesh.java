@@ -80,11 +80,21 @@ public final class PolicyMesh implements AutoCloseable {
   /** Where plain clients' connections to the web proxy were "originally" headed. */
   public final AtomicReference<InetSocketAddress> plainTarget = new AtomicReference<>();
   private final Map<Proxy, AtomicReference<InetSocketAddress>> clientTargets = new HashMap<>();
+  private final Map<Proxy, MetricsRegistry> clientMetrics = new HashMap<>();
   private final List<ResourceRef> applied = new ArrayList<>();
   private final HttpClient scraper = HttpClient.newHttpClient();
   private final java.nio.file.Path files = java.nio.file.Files.createTempDirectory("policy-mesh");
 
   public PolicyMesh() throws IOException {
+    this(controlPlane -> controlPlane);
+  }
+
+  /**
+   * The fixture with the web proxy asking {@code policyService.apply(the control plane's address)}
+   * for its policy instead, e.g. a {@link ScriptedPolicyService} that answers what the control plane
+   * never would.
+   */
+  public PolicyMesh(java.util.function.UnaryOperator<InetSocketAddress> policyService) throws IOException {
     echo = new EchoServer();
     grpc = new GrpcOrders();
     store.apply(ManifestParser.parse(base()));
@@ -94,7 +104,7 @@ public final class PolicyMesh implements AutoCloseable {
             .withClusterNetworks(List.of(Network.parse("127.0.0.0/8")))), store);
     webPolicies = InboundPolicies.builder(PolicyConfig.staticDefault(DefaultPolicy.ALL_UNAUTHENTICATED,
             List.of(Network.parse("127.0.0.0/8")))
-        .withService(new HostAndPort("127.0.0.1", policyServer.address().getPort()), WORKLOAD)
+        .withService(hostAndPort(policyService.apply(policyServer.address())), WORKLOAD)
         .withPorts(Set.of(http.port(), grpc.port(), echoPort()), Set.of())
         .withPending(PolicyConfig.Pending.DENY, Duration.ofSeconds(5))
         .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))).build().start();
@@ -168,12 +178,23 @@ public final class PolicyMesh implements AutoCloseable {
 
   private Proxy client(IdentityName identity, String sourceIp) {
     AtomicReference<InetSocketAddress> target = new AtomicReference<>();
+    MetricsRegistry metrics = new MetricsRegistry();
     Proxy p = Proxy.start(config(Optional.of(sourceIp)), new ProxyRuntime(new StaticCredentialSource(pki.leaf(identity)),
         t -> CompletableFuture.completedFuture(new Endpoint(t,
             Optional.of(new Endpoint.Meshed(WEB, web.inboundAddress())), t.port() == echoPort(), Map.of())),
-        ch -> new OrigDstAddr(target.get()), new MetricsRegistry(), Clock.systemUTC()));
+        ch -> new OrigDstAddr(target.get()), metrics, Clock.systemUTC()));
     clientTargets.put(p, target);
+    clientMetrics.put(p, metrics);
     return p;
+  }
+
+  /** The metrics of a meshed client's proxy (M1's {@link #frontend}, M2's {@link #reports}). */
+  public MetricsRegistry clientMetrics(Proxy client) {
+    return clientMetrics.get(client);
+  }
+
+  private static HostAndPort hostAndPort(InetSocketAddress address) {
+    return new HostAndPort(address.getHostString(), address.getPort());
   }
 
   private static ProxyConfig config(Optional<String> sourceIp) {
