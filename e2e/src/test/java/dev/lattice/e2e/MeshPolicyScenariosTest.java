@@ -56,7 +56,7 @@ class MeshPolicyScenariosTest {
   private static final Duration ENFORCED = Duration.ofSeconds(20);
   private static final String WEB = "http://web-svc.shop:8080";
   private static final String ORDERS = "orders-svc.shop:9000";
-  private static final Map<String, String> NAMESPACE_OF = Map.of("web", "shop", "orders", "shop",
+  private static final Map<String, String> NAMESPACE_OF = Map.of("web", "shop", "orders", "shop", "guarded", "shop",
       "frontend", "shop", "legacy", "shop", "reports", "ops", "batch", "ops");
 
   private static final String MESH = """
@@ -70,6 +70,11 @@ class MeshPolicyScenariosTest {
           ports: [9000]
           command: ["@JAVA@", -XX:+UseSerialGC, -XX:TieredStopAtLevel=1, -cp, "@DEMO_CP@", dev.lattice.demo.DemoMain, emoji]
           env: {GRPC_PORT: "9000"}
+        - name: guarded
+          namespace: shop
+          ports: [8080]
+          annotations: {config.linkerd.io/default-inbound-policy: cluster-authenticated}
+          command: [/usr/bin/python3, "@STATE@/web_app.py", "@STATE@/guarded-hits.log"]
         - {name: frontend, namespace: shop, command: [/bin/sleep, infinity]}
         - {name: reports, namespace: ops, command: [/bin/sleep, infinity]}
         - {name: legacy, namespace: shop, meshed: false, command: [/bin/sleep, infinity]}
@@ -83,6 +88,10 @@ class MeshPolicyScenariosTest {
           namespace: shop
           selector: {app: orders}
           ports: [9000]
+        - name: guarded-svc
+          namespace: shop
+          selector: {app: guarded}
+          ports: [8080]
       """;
 
   private static Path state;
@@ -151,6 +160,31 @@ class MeshPolicyScenariosTest {
     }
     applied.clear();
     awaitDefaults();
+  }
+
+  // ---- §4.4 resolving the default policy
+
+  @Test
+  @Order(0)
+  void S10_theWorkloadAnnotationOverridesTheClusterDefault() throws Exception {
+    // guarded's Pod was created with default-inbound-policy: cluster-authenticated (mesh.yaml); the
+    // mesh's default is all-unauthenticated, and no Server selects guarded's port.
+    Map<String, String> byDefault = labels("srv_group", "", "srv_kind", "default", "srv_name", "cluster-authenticated",
+        "srv_port", "8080", "route_kind", "default", "route_name", "default");
+    Counter u1 = counter("guarded", DENY, with(byDefault, "tls", "no_identity", "no_tls_reason", "no_tls_from_remote"));
+    Counter m1 = counter("guarded", ALLOW, with(byDefault, "authz_group", "", "authz_kind", "default",
+        "authz_name", "cluster-authenticated", "tls", "true", "client_id", M1_ID));
+
+    Http plain = http("legacy", "GET", podUrl("guarded", 8080, "/orders"));
+    assertThat(plain.status()).as("U1 has no identity: %s", plain.raw()).isEqualTo(403);
+    assertThat(plain.headers()).doesNotContainKey("l5d-proxy-error");
+    assertThat(http("frontend", "GET", "http://guarded-svc.shop:8080/orders").status()).as("M1 is meshed, in-cluster")
+        .isEqualTo(200);
+
+    assertThat(u1.delta()).isEqualTo(1);
+    assertThat(m1.delta()).isEqualTo(1);
+    assertThat(http("legacy", "GET", podUrl("web", 8080, "/orders")).status())
+        .as("web, without the annotation, keeps the mesh default").isEqualTo(200);
   }
 
   // ---- §4.6 Server
