@@ -52,6 +52,7 @@ class MeshPolicyScenariosTest {
   private static final String NO_ROUTE = "inbound_http_route_not_found_total";
   private static final String TCP_ALLOW = "inbound_tcp_authz_allow_total";
   private static final String TCP_DENY = "inbound_tcp_authz_deny_total";
+  private static final String TCP_TERMINATE = "inbound_tcp_authz_terminate_total";
   /** How long a policy change may take to reach a proxy here; the spec's goal is 2 s, this is slack for CI. */
   private static final Duration ENFORCED = Duration.ofSeconds(20);
   private static final String WEB = "http://web-svc.shop:8080";
@@ -525,15 +526,7 @@ class MeshPolicyScenariosTest {
   @Test
   @Order(12)
   void S45_anOpaqueServerWithAnAuthorizationPolicyEchoesOnlyForItsClient() throws Exception {
-    apply("s45", ECHO_TCP + """
-        ---
-        apiVersion: policy.linkerd.io/v1alpha1
-        kind: AuthorizationPolicy
-        metadata: {name: echo-frontend, namespace: shop}
-        spec:
-          targetRef: {group: policy.linkerd.io, kind: Server, name: echo-tcp}
-          requiredAuthenticationRefs: [{kind: ServiceAccount, name: frontend}]
-        """);
+    apply("s45", ECHO_TCP + "---\n" + ECHO_FRONTEND);
     await().atMost(ENFORCED).pollInterval(Duration.ofMillis(300))
         .until(() -> tcp("frontend", "web-svc.shop", 7000, "probe").equals("ECHO:probe"));
     Counter m1 = counter(TCP_ALLOW, serverLabels("echo-tcp", 7000, "authz_group", "policy.linkerd.io",
@@ -550,6 +543,39 @@ class MeshPolicyScenariosTest {
       assertThat(u1.delta()).isEqualTo(1);
       assertThat(m2.delta()).isEqualTo(1);
     });
+  }
+
+  // ---- §4.13 changing policy at runtime
+
+  @Test
+  @Order(13)
+  void S48_revokingAnOpaqueConnectionsAuthorizationClosesIt() throws Exception {
+    apply("s48-server", ECHO_TCP);
+    Path policy = apply("s48-policy", ECHO_FRONTEND);
+    await().atMost(ENFORCED).pollInterval(Duration.ofMillis(300))
+        .until(() -> tcp("frontend", "web-svc.shop", 7000, "probe").equals("ECHO:probe"));
+    Counter terminated = counter(TCP_TERMINATE, serverLabels("echo-tcp", 7000, "tls", "true", "client_id", M1_ID));
+    Counter denied = counter(TCP_DENY, serverLabels("echo-tcp", 7000, "tls", "true", "client_id", M1_ID));
+
+    // M1 keeps one connection open across the change (tcp_client.py … hold).
+    Process held = new ProcessBuilder("ip", "netns", "exec", ns("frontend"), "/usr/bin/python3",
+        state.resolve("tcp_client.py").toString(), "web-svc.shop", "7000", "one", "hold").redirectErrorStream(true).start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(held.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("ECHO:one");
+      Lattice.Run delete = Lattice.run(Duration.ofSeconds(60), "delete", "--state-dir", state.toString(),
+          "-f", policy.toString());
+      assertThat(delete.exitCode()).as(delete.toString()).isZero();
+      applied.remove(policy);
+      assertThat(held.waitFor(ENFORCED.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .as("the held connection ended").isTrue();
+      assertThat(out.readLine()).as("the proxy closed M1's open connection").isEqualTo("CLOSED");
+    } finally {
+      held.destroyForcibly();
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(terminated.delta()).isEqualTo(1));
+    assertThat(tcp("frontend", "web-svc.shop", 7000, "two")).as("a new M1 connection").isEqualTo("CLOSED");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(denied.delta()).isEqualTo(1));
   }
 
   // ---- manifests
@@ -571,6 +597,14 @@ class MeshPolicyScenariosTest {
       kind: Server
       metadata: {name: echo-tcp, namespace: shop}
       spec: {podSelector: {matchLabels: {app: web}}, port: 7000, proxyProtocol: opaque}
+      """;
+  private static final String ECHO_FRONTEND = """
+      apiVersion: policy.linkerd.io/v1alpha1
+      kind: AuthorizationPolicy
+      metadata: {name: echo-frontend, namespace: shop}
+      spec:
+        targetRef: {group: policy.linkerd.io, kind: Server, name: echo-tcp}
+        requiredAuthenticationRefs: [{kind: ServiceAccount, name: frontend}]
       """;
   private static final String FRONTEND_ONLY = """
       ---
