@@ -1,6 +1,8 @@
 package dev.lattice.local.mesh;
 
+import dev.lattice.control.policy.PolicyIndex;
 import dev.lattice.local.netns.Cidr;
+import dev.lattice.policy.DefaultPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ public final class MeshFile {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final Set<String> TOP = Set.of("network", "serviceNetwork", "workloads", "services");
   private static final Set<String> WORKLOAD = Set.of("name", "namespace", "serviceAccount", "meshed", "ports",
-      "labels", "command", "env");
+      "labels", "command", "env", "annotations");
   private static final Set<String> SERVICE = Set.of("name", "namespace", "selector", "ports");
   private static final Set<String> SERVICE_PORT = Set.of("name", "port", "targetPort");
 
@@ -112,8 +114,15 @@ public final class MeshFile {
       }
     }
     Map<String, String> env = stringMap(node, "env", at, problems);
+    Map<String, String> annotations = stringMap(node, "annotations", at, problems);
+    String defaultPolicy = annotations.get(PolicyIndex.DEFAULT_POLICY_KEY);
+    if (defaultPolicy != null && DefaultPolicy.parse(defaultPolicy).isEmpty()) {
+      // Linkerd's injector would warn and run the cluster default; a local file can simply be fixed.
+      problems.add(at + ".annotations." + PolicyIndex.DEFAULT_POLICY_KEY + ": invalid value \"" + defaultPolicy
+          + "\" (expected one of " + DefaultPolicy.spellings() + ")");
+    }
     return new WorkloadSpec(name, namespace == null ? "default" : namespace, account == null ? name : account,
-        meshed, ports, labels, command, env);
+        meshed, ports, labels, command, env, annotations);
   }
 
   private static ServiceSpec service(JsonNode node, String at, List<String> problems) {

@@ -64,8 +64,10 @@ public final class MeshResources {
         .sorted(Map.Entry.comparingByKey())
         .map(e -> new Workload.EnvVar(e.getKey(), e.getValue())).toList();
     Workload.Container app = new Workload.Container("app", "", spec.command(), List.of(), env, ports);
+    Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
+    annotations.put(NETNS_ANNOTATION, placed.netns().name());
     return new Workload(spec.name(), spec.namespace(), spec.serviceAccount(), labels,
-        Map.of(NETNS_ANNOTATION, placed.netns().name()), List.of(app), placed.address(), ready);
+        annotations, List.of(app), placed.address(), ready);
   }
 
   private static Service service(MeshLayout layout, MeshLayout.PlacedService placed) {

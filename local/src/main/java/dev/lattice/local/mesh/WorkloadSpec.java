@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param labels labels of the workload's Pod record; services select on them
  * @param command argv of the app, run as root inside the workload's network namespace
  * @param env environment of the app (added to a minimal PATH/HOME/LANG environment)
+ * @param annotations annotations of the workload's Pod record, as on a pod template (e.g. {@code
+ *     config.linkerd.io/default-inbound-policy}); fixed when the workload is created
  */
 public record WorkloadSpec(
     String name,
@@ -24,7 +26,14 @@ public record WorkloadSpec(
     List<Integer> ports,
     Map<String, String> labels,
     List<String> command,
-    Map<String, String> env) {
+    Map<String, String> env,
+    Map<String, String> annotations) {
+  /** A workload without annotations. */
+  public WorkloadSpec(String name, String namespace, String serviceAccount, boolean meshed, List<Integer> ports,
+      Map<String, String> labels, List<String> command, Map<String, String> env) {
+    this(name, namespace, serviceAccount, meshed, ports, labels, command, env, Map.of());
+  }
+
   public WorkloadSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
@@ -33,6 +42,7 @@ public record WorkloadSpec(
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
     env = Map.copyOf(env);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations); // absent in older mesh.json
   }
 
   /** {@code <namespace>/<name>}, how messages name a workload. */

@@ -2,6 +2,7 @@ package dev.lattice.local.supervise;
 
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
+import dev.lattice.control.policy.PolicyIndex;
 import dev.lattice.local.mesh.MeshLayout;
 import dev.lattice.local.mesh.MeshResources;
 import dev.lattice.local.proxyinit.ProxyInitConfig;
@@ -86,7 +87,10 @@ public final class ProxyLaunch {
     env.put(ProxyEnv.POLICY_SVC_ADDR, cp + ":" + Ports.POLICY);
     env.put(ProxyEnv.POLICY_WORKLOAD, "{\"ns\":\"" + workload.spec().namespace() + "\",\"pod\":\""
         + workload.spec().name() + "\"}");
-    env.put(ProxyEnv.INBOUND_DEFAULT_POLICY, DEFAULT_INBOUND_POLICY);
+    // The workload's own default-inbound-policy annotation, as the injector resolves it, so the
+    // proxy's start-time fallback is never more open than what the control plane will serve it.
+    env.put(ProxyEnv.INBOUND_DEFAULT_POLICY,
+        workload.spec().annotations().getOrDefault(PolicyIndex.DEFAULT_POLICY_KEY, DEFAULT_INBOUND_POLICY));
     env.put(ProxyEnv.POLICY_CLUSTER_NETWORKS, layout.spec().network().toString());
     if (!workload.spec().ports().isEmpty()) {
       // Watched from start-up, so the first connection to an app port need not wait for its policy.
