@@ -215,6 +215,9 @@ final class Exchange implements ResponseListener {
     if (markOrigProto != null) {
       head.set(ORIG_PROTO, markOrigProto);
     }
+    if (!keepAlive && !down.isHttp2()) {
+      head.set(Headers.PROXY_CONNECTION, "close"); // the HTTP/1 server turns this into Connection: close
+    }
     down.responseHead(head, true);
     complete();
   }
