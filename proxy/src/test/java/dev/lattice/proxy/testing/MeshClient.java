@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * What a peer proxy looks like to proxy B's inbound: mTLS with a mesh identity, the transport-header
  * ALPN and header naming the app port and HTTP/2, then HTTP/2 prior knowledge. Lets a test see the
  * exact response B gives a meshed client ({@code l5d-proxy-error}, {@code l5d-proxy-connection},
- * {@code l5d-orig-proto}), which proxy A would otherwise strip.
+ * {@code l5d-orig-proto}), which proxy A would otherwise strip. Also usable as a plain h2c client
+ * with exact control of frames (a stream reset, trailers without a body).
  */
 public final class MeshClient implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -52,16 +53,8 @@ public final class MeshClient implements AutoCloseable {
   public MeshClient(TestPki pki, IdentityName self, IdentityName peer, InetSocketAddress proxy, int appPort) throws Exception {
     MeshTls tls = MeshTls.create(new StaticCredentialSource(pki.leaf(self)), Clock.systemUTC());
     SslHandler ssl = tls.newClientHandler(ByteBufAllocator.DEFAULT, peer, proxy.getPort(), Duration.ofSeconds(10));
-    handler = new Http2ConnectionHandlerBuilder().server(false).frameListener(listener)
-        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
-    channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(ssl);
-          }
-        })
-        .connect(proxy).sync().channel();
+    handler = newHandler();
+    channel = connect(proxy, ssl);
     ssl.handshakeFuture().sync();
     if (!MeshTls.TRANSPORT_HEADER_ALPN.equals(ssl.applicationProtocol())) {
       throw new IllegalStateException("no transport header ALPN: " + ssl.applicationProtocol());
@@ -70,6 +63,61 @@ public final class MeshClient implements AutoCloseable {
     TransportHeader.http(appPort, TransportHeader.SessionProtocol.HTTP2).encode(header);
     channel.writeAndFlush(header).sync();
     channel.eventLoop().submit(() -> channel.pipeline().addLast(handler)).sync();
+  }
+
+  /** A plain h2c (prior knowledge) client, e.g. an application talking to proxy A's outbound. */
+  public MeshClient(InetSocketAddress address) throws Exception {
+    handler = newHandler();
+    channel = connect(address, null);
+    channel.eventLoop().submit(() -> channel.pipeline().addLast(handler)).sync();
+  }
+
+  private Http2ConnectionHandler newHandler() {
+    return new Http2ConnectionHandlerBuilder().server(false).frameListener(listener)
+        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
+  }
+
+  private Channel connect(InetSocketAddress address, SslHandler ssl) throws InterruptedException {
+    return new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (ssl != null) {
+              ch.pipeline().addLast(ssl);
+            }
+          }
+        })
+        .connect(address).sync().channel();
+  }
+
+  /**
+   * Starts a body-less request and returns its stream id without waiting; {@link #received} counts
+   * its response body bytes as they arrive.
+   */
+  public int start(Http2Headers head) throws Exception {
+    CompletableFuture<Response> done = new CompletableFuture<>();
+    return channel.eventLoop().submit(() -> {
+      ChannelHandlerContext ctx = channel.pipeline().context(handler);
+      int id = handler.connection().local().incrementAndGetNextStreamId();
+      listener.start(id, done);
+      handler.encoder().writeHeaders(ctx, id, head, 0, true, ctx.newPromise());
+      ctx.flush();
+      return id;
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Response body bytes received so far on the stream in flight. */
+  public long received() {
+    return listener.received;
+  }
+
+  /** Resets stream {@code id} with CANCEL, as a client that lost interest does. */
+  public void cancel(int id) throws Exception {
+    channel.eventLoop().submit(() -> {
+      ChannelHandlerContext ctx = channel.pipeline().context(handler);
+      handler.resetStream(ctx, id, io.netty.handler.codec.http2.Http2Error.CANCEL.code(), ctx.newPromise());
+      ctx.flush();
+    }).sync();
   }
 
   /** Sends one request ({@code body} null: no body) and waits for its response. */
@@ -104,12 +152,14 @@ public final class MeshClient implements AutoCloseable {
     private CompletableFuture<Response> done;
     private Http2Headers head;
     private ByteArrayOutputStream body;
+    volatile long received;
 
     void start(int id, CompletableFuture<Response> done) {
       this.id = id;
       this.done = done;
       this.head = null;
       this.body = new ByteArrayOutputStream();
+      this.received = 0;
     }
 
     @Override
@@ -137,6 +187,10 @@ public final class MeshClient implements AutoCloseable {
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
       int n = data.readableBytes() + padding;
       if (streamId == id) {
+        received += data.readableBytes();
+        if (body.size() > 1 << 20) {
+          return n; // a long stream: count it, keep only its start
+        }
         byte[] bytes = new byte[data.readableBytes()];
         data.readBytes(bytes);
         body.writeBytes(bytes);

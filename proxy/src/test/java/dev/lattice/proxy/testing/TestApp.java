@@ -61,6 +61,8 @@ public final class TestApp implements AutoCloseable {
   public final AtomicInteger connections = new AtomicInteger();
   /** Requests that reached the app (policy tests check that refused ones never do). */
   public final AtomicInteger requests = new AtomicInteger();
+  /** HTTP/2 streams currently open at the app (a cancelled request must not stay open here). */
+  public final AtomicInteger openH2Streams = new AtomicInteger();
 
   public TestApp() {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -111,6 +113,8 @@ public final class TestApp implements AutoCloseable {
         ctx.pipeline().addAfter("h2", "mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel ch) {
+            openH2Streams.incrementAndGet();
+            ch.closeFuture().addListener(f -> openH2Streams.decrementAndGet());
             ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new AppHandler(true));
           }
         }));
