@@ -77,9 +77,14 @@ public final class ScriptedHttp1App implements AutoCloseable {
         if (head == null) {
           return;
         }
+        String[] line = head.startLine().split(" ");
+        if (line.length != 3) {
+          // Not an HTTP/1 request (e.g. the HTTP/2 preface): answer as an HTTP/1-only server does.
+          write(out, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+          return;
+        }
         requestLines.add(head.startLine());
         requests.add(head);
-        String[] line = head.startLine().split(" ");
         String method = line[0];
         String route = route(line[1]);
         String conn = "x-conn: " + id + "\r\n";
