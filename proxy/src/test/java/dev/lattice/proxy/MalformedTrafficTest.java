@@ -3,11 +3,13 @@ package dev.lattice.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.proxy.testing.Http1Wire;
+import dev.lattice.proxy.testing.MeshClient;
 import dev.lattice.proxy.testing.MetricsText;
 import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.ProxyPair;
 import dev.lattice.proxy.testing.ScriptedHttp1App;
 import dev.lattice.proxy.testing.TestPki;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,13 +32,15 @@ class MalformedTrafficTest {
   private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY_SETTINGS = {0, 0, 0, 0x4, 0, 0, 0, 0, 0};
 
+  static TestPki pki;
   static ScriptedHttp1App app;
   static ProxyPair pair;
 
   @BeforeAll
   static void start() throws IOException {
     app = new ScriptedHttp1App();
-    pair = new ProxyPair(new TestPki());
+    pki = new TestPki();
+    pair = new ProxyPair(pki);
     pair.meshed(app.address(), false);
     pair.target.set(app.address());
   }
@@ -99,6 +103,39 @@ class MalformedTrafficTest {
     assertThat(r.out()).startsWith("HTTP/1.1 502");
     assertThat(MetricsText.sum(pair.metricsB, "response_total", Map.of("direction", "inbound", "status_code", "502")))
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Disabled("BUG: Exchange.upstreamFailed -> respond() leaves keepAlive true for I/O failures and only"
+      + " HTTP/1 downstreams get l5d-proxy-connection, so B never tells its peer to close and A keeps the client connection")
+  void appConnectionFailureClosesTheClientConnectionAfterThe502() throws Exception {
+    // §3.7: an I/O error with the app is a 502 that closes ("l5d-proxy-connection: close" to the
+    // meshed peer, which closes its HTTP/1 client's connection) so the client reconnects.
+    try (Socket s = new Socket()) {
+      s.connect(pair.entry());
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /not-http HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      Http1Wire.Message r = Http1Wire.readResponse(in, "GET");
+
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+      assertThat(in.read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Disabled("BUG: Exchange.upstreamFailed -> respond() leaves keepAlive true for I/O failures and only"
+      + " HTTP/1 downstreams get l5d-proxy-connection, so B never tells its peer to close and A keeps the client connection")
+  void serverProxyTellsItsPeerToCloseAfterAnAppConnectionFailure() throws Exception {
+    try (MeshClient peer = new MeshClient(pki, TestPki.CLIENT, TestPki.SERVER, pair.b.inboundAddress(), app.address().getPort())) {
+      MeshClient.Response r = peer.exchange(new DefaultHttp2Headers().method("GET").path("/not-http?peer").scheme("http")
+          .authority("app").set("l5d-orig-proto", "HTTP/1.1"), null);
+
+      assertThat(r.header(":status")).isEqualTo("502");
+      assertThat(r.header("l5d-proxy-error")).isNotBlank();
+      assertThat(r.header("l5d-proxy-connection")).isEqualTo("close");
+    }
   }
 
   @Test
