@@ -59,8 +59,6 @@ class Http1FramingThroughPairTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("BUG: B sends HTTP/1.0 to the app without Connection: keep-alive (H1Messages drops it), so"
-      + " H1Client marks every HTTP/1.0 response l5d-proxy-connection: close and A closes a keep-alive client")
   void http10KeepAliveConnectionCarriesASecondRequest() throws Exception {
     try (Client c = new Client()) {
       c.send("GET /echo?first HTTP/1.0\r\nHost: app\r\nConnection: keep-alive\r\n\r\n");

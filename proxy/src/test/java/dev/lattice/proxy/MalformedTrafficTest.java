@@ -106,8 +106,6 @@ class MalformedTrafficTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("BUG: Exchange.upstreamFailed -> respond() leaves keepAlive true for I/O failures and only"
-      + " HTTP/1 downstreams get l5d-proxy-connection, so B never tells its peer to close and A keeps the client connection")
   void appConnectionFailureClosesTheClientConnectionAfterThe502() throws Exception {
     // §3.7: an I/O error with the app is a 502 that closes ("l5d-proxy-connection: close" to the
     // meshed peer, which closes its HTTP/1 client's connection) so the client reconnects.
@@ -125,8 +123,6 @@ class MalformedTrafficTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("BUG: Exchange.upstreamFailed -> respond() leaves keepAlive true for I/O failures and only"
-      + " HTTP/1 downstreams get l5d-proxy-connection, so B never tells its peer to close and A keeps the client connection")
   void serverProxyTellsItsPeerToCloseAfterAnAppConnectionFailure() throws Exception {
     try (MeshClient peer = new MeshClient(pki, TestPki.CLIENT, TestPki.SERVER, pair.b.inboundAddress(), app.address().getPort())) {
       MeshClient.Response r = peer.exchange(new DefaultHttp2Headers().method("GET").path("/not-http?peer").scheme("http")

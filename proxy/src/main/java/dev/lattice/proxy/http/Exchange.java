@@ -21,6 +21,7 @@ import io.netty.util.AsciiString;
  */
 final class Exchange implements ResponseListener {
   private static final AsciiString ORIG_PROTO = AsciiString.cached(Headers.ORIG_PROTO);
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached(Headers.PROXY_CONNECTION);
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
   private static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
@@ -137,6 +138,9 @@ final class Exchange implements ResponseListener {
     retryHead = null;
     status = H1Messages.parseStatus(head.status());
     routes.rewriteResponse(head);
+    if (down.isHttp2() && !routes.clientIsProxy()) {
+      head.remove(PROXY_CONNECTION); // a signal between proxies (and to our HTTP/1 server), never for apps
+    }
     if (restoreH1) {
       head.remove(ORIG_PROTO);
     }
@@ -186,6 +190,8 @@ final class Exchange implements ResponseListener {
       call = upstream.send(again, true, this);
       return;
     }
+    // §3.7: after an I/O failure or a connect timeout the client's connection closes too.
+    keepAlive = false;
     respond(cause instanceof UpstreamClosed ? ProxyErrors.upstreamClosed() : ProxyErrors.classify(cause), routes.explainErrors(), true);
   }
 
@@ -215,8 +221,9 @@ final class Exchange implements ResponseListener {
     if (markOrigProto != null) {
       head.set(ORIG_PROTO, markOrigProto);
     }
-    if (!keepAlive && !down.isHttp2()) {
-      head.set(Headers.PROXY_CONNECTION, "close"); // the HTTP/1 server turns this into Connection: close
+    if (!keepAlive && (!down.isHttp2() || routes.clientIsProxy())) {
+      // An HTTP/1 server turns this into Connection: close; a peer proxy closes its client's connection.
+      head.set(Headers.PROXY_CONNECTION, "close");
     }
     down.responseHead(head, true);
     complete();

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -170,6 +172,11 @@ final class H1Client extends ChannelInboundHandlerAdapter {
       boolean absolute = mark != null && AsciiString.of(mark).contains("absolute-form");
       HttpRequest request = H1Messages.request(head, version, absolute, headEnds);
       H1Messages.frameRequest(request, !headEnds);
+      if (version == HttpVersion.HTTP_1_0) {
+        // HTTP/1.0 closes by default; this pool keeps its connections (the client's own connection
+        // is kept or closed by its proxy as the client asked).
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
       headRequest = HttpMethod.HEAD.equals(request.method());
       keepAlive = HttpUtil.isKeepAlive(request);
       requestDone = headEnds;

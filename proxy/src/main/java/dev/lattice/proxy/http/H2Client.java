@@ -40,8 +40,13 @@ final class H2Client extends Http2FrameAdapter {
     this.channel = channel;
     this.forget = forget;
     this.handler = new Http2ConnectionHandlerBuilder()
-        .server(false)
+        .connection(H2Settings.connection(false))
         .frameListener(this)
+        // The header list size is checked by the peer that receives it; checking it here too meant
+        // a second pass over every header block this proxy sends.
+        .encoderIgnoreMaxHeaderListSize(true)
+        // Responses come from the upstream this proxy chose; requests from clients are validated.
+        .validateHeaders(false)
         .initialSettings(Http2Settings.defaultSettings().initialWindowSize(H2Settings.STREAM_WINDOW).pushEnabled(false))
         .encoderEnforceMaxConcurrentStreams(true)
         .build();

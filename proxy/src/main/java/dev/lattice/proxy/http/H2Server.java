@@ -32,8 +32,11 @@ final class H2Server extends Http2FrameAdapter {
   private H2Server(Supplier<HttpRoutes> routes, Duration grace) {
     this.routes = routes;
     this.handler = new Http2ConnectionHandlerBuilder()
-        .server(true)
+        .connection(H2Settings.connection(true))
         .frameListener(this)
+        // The header list size is checked by the peer that receives it; checking it here too meant
+        // a second pass over every header block this proxy sends.
+        .encoderIgnoreMaxHeaderListSize(true)
         .initialSettings(Http2Settings.defaultSettings().initialWindowSize(H2Settings.STREAM_WINDOW).maxConcurrentStreams(10_000))
         .gracefulShutdownTimeoutMillis(grace.toMillis())
         .build();

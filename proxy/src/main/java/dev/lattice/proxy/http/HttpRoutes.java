@@ -23,6 +23,14 @@ public interface HttpRoutes {
   HttpMetrics.Target metrics();
 
   /**
+   * Whether the client is a peer proxy (a meshed client of the inbound side): it then hears
+   * {@code l5d-proxy-connection: close} when its client's connection should close (§3.7).
+   */
+  default boolean clientIsProxy() {
+    return false;
+  }
+
+  /**
    * Why {@code request} is answered here instead of forwarded (e.g. an authorization denial), or
    * {@code null} to forward it. Called once per request, on the event loop, before its body; it
    * must not block. Forwards everything by default.

@@ -36,6 +36,12 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
     return authorization.refuse(request);
   }
 
+  /** A client that proved an identity over mesh TLS is a peer proxy. */
+  @Override
+  public boolean clientIsProxy() {
+    return client.isPresent();
+  }
+
   /** Only meshed clients (a proven identity) learn why the proxy failed a request. */
   @Override
   public boolean explainErrors() {
