@@ -134,17 +134,46 @@ final class H1Messages {
     if (from.isEmpty()) {
       return;
     }
-    CharSequence connection = from.get(HttpHeaderNames.CONNECTION);
+    String[] listed = connectionTokens(from.get(HttpHeaderNames.CONNECTION));
     Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
     while (it.hasNext()) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
-      AsciiString name = AsciiString.of(e.getKey()).toLowerCase();
+      AsciiString name = lowerCase(e.getKey());
       if (isConnectionSpecific(name, e.getValue()) || name.contentEquals(HttpHeaderNames.HOST)
-          || (connection != null && listedIn(connection, name))) {
+          || (listed != null && listedIn(listed, name))) {
         continue;
       }
       to.add(name, e.getValue());
     }
+  }
+
+  /** Names are usually lower case already (HTTP/2 peers, most clients); only then is no copy made. */
+  private static AsciiString lowerCase(CharSequence name) {
+    if (name instanceof AsciiString a) {
+      return a.toLowerCase();
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return AsciiString.of(name).toLowerCase();
+      }
+    }
+    return new AsciiString(name);
+  }
+
+  /**
+   * The extra header names a {@code Connection} header lists, or {@code null} when it lists none
+   * (the usual {@code keep-alive} or {@code close}), so that nothing is split per header.
+   */
+  private static String[] connectionTokens(String connection) {
+    if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+      return null;
+    }
+    String[] tokens = connection.split(",");
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = tokens[i].trim();
+    }
+    return tokens;
   }
 
   /** Copies regular HTTP/2 headers (pseudo-headers stay behind) into an HTTP/1 header block. */
@@ -166,9 +195,9 @@ final class H1Messages {
   }
 
   /** Whether {@code name} is one of the tokens of a {@code Connection} header. */
-  private static boolean listedIn(CharSequence connection, AsciiString name) {
-    for (String token : connection.toString().split(",")) {
-      if (name.contentEqualsIgnoreCase(token.trim())) {
+  private static boolean listedIn(String[] tokens, AsciiString name) {
+    for (String token : tokens) {
+      if (name.contentEqualsIgnoreCase(token)) {
         return true;
       }
     }
