@@ -88,7 +88,11 @@ final class Exchange implements ResponseListener {
       // upstreams never modify the head, so it needs no copy.
       retryHead = head;
     }
-    call = upstream.send(head, endOfStream, this);
+    UpstreamCall sent = upstream.send(head, endOfStream, this);
+    if (call == null) {
+      // Unless the upstream already failed it synchronously and a resend took its place.
+      call = sent;
+    }
   }
 
   /** More of the request body (or its end) from the client. */
