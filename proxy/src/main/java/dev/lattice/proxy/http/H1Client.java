@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -140,7 +139,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     private final ResponseListener listener;
     private volatile EventLoop loop;
     private H1Client client;
-    private ArrayDeque<Object> early;
+    private final HeldRequestParts early = new HeldRequestParts();
     private boolean cancelled;
     private boolean headRequest;
     private boolean keepAlive;
@@ -162,7 +161,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     private void attach(H1Client c) {
       c.call = this;
       if (cancelled) {
-        releaseEarly();
+        early.release();
         c.finished(this, true);
         return;
       }
@@ -181,23 +180,14 @@ final class H1Client extends ChannelInboundHandlerAdapter {
       keepAlive = HttpUtil.isKeepAlive(request);
       requestDone = headEnds;
       c.ctx.write(request, c.ctx.voidPromise());
-      if (early != null) {
-        Object op;
-        while ((op = early.poll()) != null) {
-          if (op instanceof Body b) {
-            writeData(b.data, b.end, b.source);
-          } else {
-            writeTrailers((Http2Headers) op);
-          }
-        }
-      }
+      early.drain(this::writeData, this::writeTrailers);
       c.ctx.flush();
     }
 
     void connectFailed(Throwable cause) {
       onLoop(() -> {
         cancelled = true;
-        releaseEarly();
+        early.release();
         deliver(() -> listener.upstreamFailed(cause, false));
       });
     }
@@ -210,7 +200,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           data.release();
           source.consumed(n);
         } else if (client == null) {
-          early().add(new Body(data, endOfStream, source));
+          early.body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           client.ctx.flush();
@@ -225,7 +215,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           return;
         }
         if (client == null) {
-          early().add(trailers);
+          early.trailers(trailers);
         } else {
           writeTrailers(trailers);
           client.ctx.flush();
@@ -240,7 +230,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           return;
         }
         cancelled = true;
-        releaseEarly();
+        early.release();
         if (client != null && !(requestDone && wireDone)) {
           client.finished(this, false); // half an exchange leaves the connection unusable
         }
@@ -388,45 +378,15 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     }
 
     private void deliver(Runnable r) {
-      EventLoop l = listener.loop();
-      if (l.inEventLoop()) {
-        r.run();
-      } else {
-        l.execute(r);
-      }
+      Loops.run(listener.loop(), r);
     }
 
     private void onLoop(Runnable r) {
-      EventLoop l = loop;
-      if (l.inEventLoop()) {
-        r.run();
-      } else {
-        l.execute(r);
-      }
+      Loops.run(loop, r);
     }
 
-    private ArrayDeque<Object> early() {
-      if (early == null) {
-        early = new ArrayDeque<>(4);
-      }
-      return early;
-    }
 
-    private void releaseEarly() {
-      if (early == null) {
-        return;
-      }
-      Object op;
-      while ((op = early.poll()) != null) {
-        if (op instanceof Body b) {
-          int n = b.data.readableBytes();
-          b.data.release();
-          b.source.consumed(n);
-        }
-      }
-    }
 
-    private record Body(ByteBuf data, boolean end, BodySource source) {}
   }
 
 }

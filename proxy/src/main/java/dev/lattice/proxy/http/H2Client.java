@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import java.util.ArrayDeque;
 
 /**
  * The client end of one shared HTTP/2 connection, at frame level: a request is a stream id, a
@@ -147,7 +146,7 @@ final class H2Client extends Http2FrameAdapter {
     private final EventLoop home;
     private H2Client conn;
     private int id;
-    private ArrayDeque<Object> early;
+    private final HeldRequestParts early = new HeldRequestParts();
     private boolean cancelled;
     private boolean headReceived;
     private boolean done;
@@ -162,7 +161,7 @@ final class H2Client extends Http2FrameAdapter {
     private void start(H2Client conn, Http2Headers head, boolean endOfStream) {
       this.conn = conn;
       if (cancelled) {
-        releaseEarly();
+        early.release();
         return;
       }
       if (!conn.usable()) {
@@ -179,16 +178,7 @@ final class H2Client extends Http2FrameAdapter {
       }
       conn.calls.put(id, this);
       conn.handler.encoder().writeHeaders(conn.ctx, id, head, 0, endOfStream, conn.ctx.voidPromise());
-      if (early != null) {
-        Object op;
-        while ((op = early.poll()) != null) {
-          if (op instanceof Body b) {
-            writeData(b.data, b.end, b.source);
-          } else {
-            writeTrailers((Http2Headers) op);
-          }
-        }
-      }
+      early.drain(this::writeData, this::writeTrailers);
       conn.flush();
     }
 
@@ -196,7 +186,7 @@ final class H2Client extends Http2FrameAdapter {
     void connectFailed(Throwable cause) {
       done = true;
       cancelled = true;
-      releaseEarly();
+      early.release();
       deliver(() -> listener.upstreamFailed(cause, false));
     }
 
@@ -208,7 +198,7 @@ final class H2Client extends Http2FrameAdapter {
           data.release();
           source.consumed(n);
         } else if (conn == null) {
-          early().add(new Body(data, endOfStream, source));
+          early.body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           conn.flush();
@@ -223,7 +213,7 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         if (conn == null) {
-          early().add(trailers);
+          early.trailers(trailers);
         } else {
           writeTrailers(trailers);
           conn.flush();
@@ -238,7 +228,7 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         cancelled = true;
-        releaseEarly();
+        early.release();
         if (conn != null && id > 0 && conn.calls.remove(id) != null && conn.connection.stream(id) != null) {
           conn.handler.resetStream(conn.ctx, id, Http2Error.CANCEL.code(), conn.ctx.voidPromise());
           conn.flush();
@@ -323,45 +313,14 @@ final class H2Client extends Http2FrameAdapter {
     }
 
     private void deliver(Runnable r) {
-      EventLoop loop = listener.loop();
-      if (loop.inEventLoop()) {
-        r.run();
-      } else {
-        loop.execute(r);
-      }
+      Loops.run(listener.loop(), r);
     }
 
     /** Runs on the connection's loop, in call order (before the connection exists too). */
     private void onLoop(Runnable r) {
-      if (home.inEventLoop()) {
-        r.run();
-      } else {
-        home.execute(r);
-      }
+      Loops.run(home, r);
     }
 
-    private ArrayDeque<Object> early() {
-      if (early == null) {
-        early = new ArrayDeque<>(4);
-      }
-      return early;
-    }
-
-    private void releaseEarly() {
-      if (early == null) {
-        return;
-      }
-      Object op;
-      while ((op = early.poll()) != null) {
-        if (op instanceof Body b) {
-          int n = b.data.readableBytes();
-          ReferenceCountUtil.release(b.data);
-          b.source.consumed(n);
-        }
-      }
-    }
-
-    private record Body(ByteBuf data, boolean end, BodySource source) {}
   }
 
   /** The connection closed: streams that never reached it were not processed, so say so. */
