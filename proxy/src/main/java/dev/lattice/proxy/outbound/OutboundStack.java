@@ -1,7 +1,6 @@
 package dev.lattice.proxy.outbound;
 
 import dev.lattice.proxy.config.ProxyConfig;
-import dev.lattice.proxy.detect.HttpDetectHandler;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.http.HttpMetrics;
@@ -28,7 +27,7 @@ import io.netty.channel.EventLoopGroup;
  * accept → original destination → discover ─ opaque ─────────────────────────────────────┐
  *        → detect HTTP ─ HTTP/1, HTTP/2 → HTTP server ─ meshed → shared mTLS HTTP/2 to peer
  *                      │                              └ unmeshed → plaintext, same version
- *                      └ other, or timeout ───────────────────────────────────────────────┤
+ *                      └ other, timeout, or HTTP/1 Upgrade to unmeshed ───────────────────┤
  *        forward: meshed → mTLS to the peer proxy + transport header (port) → splice
  *                 unmeshed → plain TCP to the original destination → splice
  * </pre>
@@ -92,16 +91,23 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
       forward(ch, endpoint);
       return;
     }
-    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.outboundDetectTimeout(), (ctx, outcome) -> {
-      boolean http = outcome == HttpDetectHandler.Outcome.H2 || outcome == HttpDetectHandler.Outcome.HTTP1;
-      if (!http) {
-        // Linkerd treats a detection timeout as opaque too.
-        forward(ctx.channel(), endpoint);
-      } else if (outcome == HttpDetectHandler.Outcome.H2) {
-        OutboundRoutes routes = routes(endpoint);
-        HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
-      } else {
-        HttpServers.http1(ctx.pipeline(), routes(endpoint));
+    ch.pipeline().addLast("detect-http", new OutboundDetectHandler(config.outboundDetectTimeout(), (ctx, protocol) -> {
+      switch (protocol) {
+        case OPAQUE -> forward(ctx.channel(), endpoint);
+        case H2 -> {
+          OutboundRoutes routes = routes(endpoint);
+          HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
+        }
+        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(endpoint));
+        case HTTP1_UPGRADE -> {
+          // The relay cannot switch protocols mid-connection: to an unmeshed destination the
+          // bytes go as they are. Meshed, the request stays HTTP (and under the peer's policy).
+          if (endpoint.meshed().isEmpty()) {
+            forward(ctx.channel(), endpoint);
+          } else {
+            HttpServers.http1(ctx.pipeline(), routes(endpoint));
+          }
+        }
       }
     }));
     ch.config().setAutoRead(true);

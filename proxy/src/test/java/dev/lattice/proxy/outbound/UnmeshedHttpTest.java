@@ -211,6 +211,46 @@ class UnmeshedHttpTest {
     }
   }
 
+  @Test
+  void anHttp1ProtocolSwitchToAnUnmeshedServerIsSplicedIntact() throws Exception {
+    // A minimal WebSocket-style server: 101 after the head, then it echoes whatever follows.
+    try (ServerSocket ws = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket s = ws.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          byte[] head = new byte[0];
+          while (!new String(head, StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+              return;
+            }
+            head = java.util.Arrays.copyOf(head, head.length + 1);
+            head[head.length - 1] = (byte) b;
+          }
+          OutputStream out = s.getOutputStream();
+          out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          in.transferTo(out);
+        } catch (IOException ignored) {
+          // the client went away
+        }
+      });
+      pair.target.set((InetSocketAddress) ws.getLocalSocketAddress());
+      try (Socket s = new Socket()) {
+        s.connect(pair.entry());
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /chat HTTP/1.1\r\nHost: ws.example\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String switched = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n";
+        assertThat(new String(s.getInputStream().readNBytes(switched.length()), StandardCharsets.US_ASCII)).isEqualTo(switched);
+        s.getOutputStream().write("frames after the switch".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(s.getInputStream().readNBytes(23), StandardCharsets.US_ASCII)).isEqualTo("frames after the switch");
+      }
+      assertThat(MetricsText.sum(pair.metricsA, "request_total", unmeshed(ws.getLocalPort()))).isZero();
+    }
+  }
+
   /**
    * Needs the relay to resolve each request's series from its head:
    * {@code Exchange.start} calling {@code routes.metrics(head.authority())} once (see OutboundRoutes).
