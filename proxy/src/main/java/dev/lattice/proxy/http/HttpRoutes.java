@@ -23,6 +23,16 @@ public interface HttpRoutes {
   HttpMetrics.Target metrics();
 
   /**
+   * The series for one request whose {@code :authority} (or {@code Host}) is {@code authority},
+   * {@code null} when it has none. Resolve it once per request, when the head arrives, and use it
+   * for the whole exchange. Stacks that label requests by authority (outbound) override this; by
+   * default every request counts in {@link #metrics()}.
+   */
+  default HttpMetrics.Target metrics(CharSequence authority) {
+    return metrics();
+  }
+
+  /**
    * Whether the client is a peer proxy (a meshed client of the inbound side): it then hears
    * {@code l5d-proxy-connection: close} when its client's connection should close (§3.7).
    */

@@ -8,14 +8,34 @@ import dev.lattice.proxy.http.Upstream;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**
- * Outbound HTTP to a meshed endpoint: every request, whatever its version, rides the peer's shared
- * HTTP/2 connection. A peer's {@code l5d-proxy-error} is removed, so the app only ever sees errors
- * from its own proxy.
+ * Outbound HTTP for one client connection. To a meshed endpoint every request, whatever its
+ * version, rides the peer's shared HTTP/2 connection, and a peer's {@code l5d-proxy-error} is
+ * removed so the app only ever sees errors from its own proxy. To an unmeshed endpoint requests
+ * keep their version: HTTP/1 on a pooled HTTP/1.1 connection, HTTP/2 on one h2c connection, both
+ * in plaintext. Either way the proxy explains its own errors to the app, and requests are counted
+ * per {@code authority}.
+ *
+ * @param http1 where requests sent as HTTP/1 go
+ * @param http2 where requests sent as HTTP/2 go
+ * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
+ * @param targets this connection's request series
  */
-record OutboundRoutes(H2Upstream peer, HttpMetrics.Target metrics) implements HttpRoutes {
+record OutboundRoutes(Upstream http1, Upstream http2, boolean stripPeerErrors, AuthorityTargets targets)
+    implements HttpRoutes {
+
+  /** Every request upgraded onto the peer proxy's HTTP/2 connection. */
+  static OutboundRoutes meshed(H2Upstream peer, AuthorityTargets targets) {
+    return new OutboundRoutes(peer, peer, true, targets);
+  }
+
+  /** Requests in their own version, straight to the destination. */
+  static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets) {
+    return new OutboundRoutes(destination.http1(), destination.http2(), false, targets);
+  }
+
   @Override
   public Upstream upstream(boolean http1) {
-    return peer;
+    return http1 ? this.http1 : http2;
   }
 
   @Override
@@ -23,11 +43,24 @@ record OutboundRoutes(H2Upstream peer, HttpMetrics.Target metrics) implements Ht
 
   @Override
   public void rewriteResponse(Http2Headers headers) {
-    headers.remove(Headers.PROXY_ERROR);
+    if (stripPeerErrors) {
+      headers.remove(Headers.PROXY_ERROR);
+    }
   }
 
   @Override
   public boolean explainErrors() {
     return true;
+  }
+
+  /** Requests whose authority is not known. */
+  @Override
+  public HttpMetrics.Target metrics() {
+    return targets.withoutAuthority();
+  }
+
+  @Override
+  public HttpMetrics.Target metrics(CharSequence authority) {
+    return targets.forAuthority(authority);
   }
 }

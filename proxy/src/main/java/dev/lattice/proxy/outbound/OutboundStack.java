@@ -1,7 +1,6 @@
 package dev.lattice.proxy.outbound;
 
 import dev.lattice.proxy.config.ProxyConfig;
-import dev.lattice.proxy.detect.HttpDetectHandler;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.http.HttpMetrics;
@@ -25,9 +24,10 @@ import io.netty.channel.EventLoopGroup;
  * The outbound side, in traffic order:
  *
  * <pre>
- * accept → original destination → discover ─ opaque ──────────────────────────────────┐
- *        → detect HTTP ─ HTTP/1, HTTP/2 + meshed → HTTP server → shared mTLS HTTP/2 to peer
- *                      └ other, or unmeshed ───────────────────────────────────────────┤
+ * accept → original destination → discover ─ opaque ─────────────────────────────────────┐
+ *        → detect HTTP ─ HTTP/1, HTTP/2 → HTTP server ─ meshed → shared mTLS HTTP/2 to peer
+ *                      │                              └ unmeshed → plaintext, same version
+ *                      └ other, timeout, or HTTP/1 Upgrade to unmeshed ───────────────────┤
  *        forward: meshed → mTLS to the peer proxy + transport header (port) → splice
  *                 unmeshed → plain TCP to the original destination → splice
  * </pre>
@@ -44,6 +44,7 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   private final HttpMetrics httpMetrics;
   private final Drain drain;
   private final PeerUpstreams peers;
+  private final PlainUpstreams plain;
 
   public OutboundStack(ProxyConfig config, OriginalDestination origDst, Discovery discovery, Connector connector,
       TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, EventLoopGroup group) {
@@ -55,6 +56,7 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     this.httpMetrics = httpMetrics;
     this.drain = drain;
     this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout());
+    this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout());
   }
 
   @Override
@@ -89,26 +91,36 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
       forward(ch, endpoint);
       return;
     }
-    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.outboundDetectTimeout(), (ctx, outcome) -> {
-      boolean http = outcome == HttpDetectHandler.Outcome.H2 || outcome == HttpDetectHandler.Outcome.HTTP1;
-      if (!http || endpoint.meshed().isEmpty()) {
-        // Linkerd treats a detection timeout as opaque too. Unmeshed HTTP is forwarded as bytes.
-        forward(ctx.channel(), endpoint);
-      } else if (outcome == HttpDetectHandler.Outcome.H2) {
-        OutboundRoutes routes = routes(endpoint);
-        HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
-      } else {
-        HttpServers.http1(ctx.pipeline(), routes(endpoint));
+    ch.pipeline().addLast("detect-http", new OutboundDetectHandler(config.outboundDetectTimeout(), (ctx, protocol) -> {
+      switch (protocol) {
+        case OPAQUE -> forward(ctx.channel(), endpoint);
+        case H2 -> {
+          OutboundRoutes routes = routes(endpoint);
+          HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
+        }
+        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(endpoint));
+        case HTTP1_UPGRADE -> {
+          // The relay cannot switch protocols mid-connection: to an unmeshed destination the
+          // bytes go as they are. Meshed, the request stays HTTP (and under the peer's policy).
+          if (endpoint.meshed().isEmpty()) {
+            forward(ctx.channel(), endpoint);
+          } else {
+            HttpServers.http1(ctx.pipeline(), routes(endpoint));
+          }
+        }
       }
     }));
     ch.config().setAutoRead(true);
   }
 
+  /** Called once per client connection: resolves its upstreams and request series. */
   private OutboundRoutes routes(Endpoint endpoint) {
     Labels dst = dstLabels(endpoint);
-    Labels request = Labels.of("direction", "outbound").and(targetLabels(endpoint.target()))
-        .and(clientTls(endpoint).labels()).and(endpoint.dstLabels());
-    return new OutboundRoutes(peers.http2(endpoint, dst), httpMetrics.target(request));
+    AuthorityTargets targets = new AuthorityTargets(httpMetrics, Labels.of("direction", "outbound"),
+        targetLabels(endpoint.target()).and(clientTls(endpoint).labels()).and(endpoint.dstLabels()));
+    return endpoint.meshed().isPresent()
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst), targets)
+        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst), targets);
   }
 
   private void forward(Channel ch, Endpoint endpoint) {
@@ -134,8 +146,9 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     return Labels.of("target_addr", ip + ":" + dst.port(), "target_ip", ip, "target_port", Integer.toString(dst.port()));
   }
 
-  /** Closes the shared peer connections. */
+  /** Closes the shared peer and destination connections. */
   public void close() {
     peers.close();
+    plain.close();
   }
 }

@@ -1,0 +1,59 @@
+package dev.lattice.proxy.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.metrics.Labels;
+import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.MetricsText;
+import io.netty.util.AsciiString;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The per-connection authority cache: labels, identity of resolved series, and its bounds. */
+class AuthorityTargetsTest {
+  private final MetricsRegistry registry = new MetricsRegistry();
+  private final AuthorityTargets targets = new AuthorityTargets(new HttpMetrics(registry),
+      Labels.of("direction", "outbound"), Labels.of("target_addr", "10.0.0.1:80", "tls", "no_identity"));
+
+  @Test
+  void labelsRequestsWithTheAuthorityRightAfterDirection() {
+    targets.forAuthority("web.example:80").request();
+
+    assertThat(registry.render()).contains(
+        "request_total{direction=\"outbound\",authority=\"web.example:80\",target_addr=\"10.0.0.1:80\",tls=\"no_identity\"} 1");
+  }
+
+  @Test
+  void sameAuthorityInAnyCharSequenceResolvesTheSameSeries() {
+    HttpMetrics.Target first = targets.forAuthority("web.example:80");
+    targets.forAuthority("other:80");
+
+    assertThat(targets.forAuthority(new AsciiString("web.example:80"))).isSameAs(first);
+    assertThat(targets.forAuthority(new StringBuilder("web.example:80"))).isSameAs(first);
+  }
+
+  @Test
+  void missingEmptyOrOversizedAuthorityCountsWithoutTheLabel() {
+    assertThat(targets.forAuthority(null)).isSameAs(targets.withoutAuthority());
+    assertThat(targets.forAuthority("")).isSameAs(targets.withoutAuthority());
+    assertThat(targets.forAuthority("a".repeat(AuthorityTargets.MAX_AUTHORITY_LENGTH + 1)))
+        .isSameAs(targets.withoutAuthority());
+
+    targets.withoutAuthority().request();
+    assertThat(registry.render()).contains("request_total{direction=\"outbound\",target_addr=\"10.0.0.1:80\",tls=\"no_identity\"} 1");
+  }
+
+  @Test
+  void beyondTheBoundNewAuthoritiesFallBackButKnownOnesKeepTheirSeries() {
+    for (int i = 0; i < AuthorityTargets.MAX_AUTHORITIES; i++) {
+      assertThat(targets.forAuthority("host" + i)).isNotSameAs(targets.withoutAuthority());
+    }
+    HttpMetrics.Target third = targets.forAuthority("host2");
+
+    assertThat(targets.forAuthority("one-too-many")).isSameAs(targets.withoutAuthority());
+    assertThat(targets.forAuthority("host2")).isSameAs(third);
+    targets.forAuthority("one-too-many").request();
+    assertThat(MetricsText.sum(registry, "request_total", Map.of("authority", "one-too-many"))).isZero();
+  }
+}
