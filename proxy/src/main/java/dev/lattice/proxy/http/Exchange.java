@@ -30,6 +30,7 @@ final class Exchange implements ResponseListener {
   private final HttpRoutes routes;
   private final long startNanos = System.nanoTime();
 
+  private HttpMetrics.Target metrics;
   private Upstream upstream;
   private UpstreamCall call;
   private Http2Headers retryHead;
@@ -53,7 +54,8 @@ final class Exchange implements ResponseListener {
    * ({@code null} for an HTTP/2 client); {@code absoluteForm} whether its target was absolute-form.
    */
   void start(Http2Headers head, boolean endOfStream, HttpVersion h1Version, boolean absoluteForm) {
-    routes.metrics().request();
+    metrics = routes.metrics(head.authority());
+    metrics.request();
     requestDone = endOfStream;
     if (down.isHttp2()) {
       CharSequence type = head.get(CONTENT_TYPE);
@@ -125,7 +127,7 @@ final class Exchange implements ResponseListener {
     if (call != null) {
       call.cancel();
     }
-    routes.metrics().response(responseStarted ? status : 499, grpcStatus, System.nanoTime() - startNanos);
+    metrics.response(responseStarted ? status : 499, grpcStatus, System.nanoTime() - startNanos);
   }
 
   @Override
@@ -205,7 +207,7 @@ final class Exchange implements ResponseListener {
       return;
     }
     finished = true;
-    routes.metrics().response(status, grpcStatus, System.nanoTime() - startNanos);
+    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
     down.abort();
   }
 
@@ -239,7 +241,7 @@ final class Exchange implements ResponseListener {
     }
     finished = true;
     retryHead = null;
-    routes.metrics().response(status, grpcStatus, System.nanoTime() - startNanos);
+    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
     if (!requestDone && call != null) {
       call.cancel();
     }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -255,7 +254,6 @@ class UnmeshedHttpTest {
    * Needs the relay to resolve each request's series from its head:
    * {@code Exchange.start} calling {@code routes.metrics(head.authority())} once (see OutboundRoutes).
    */
-  @Disabled("waits for Exchange to call HttpRoutes.metrics(authority) per request")
   @Test
   void requestsAreLabelledWithTheirAuthority() throws Exception {
     pair.target.set(app.address());
