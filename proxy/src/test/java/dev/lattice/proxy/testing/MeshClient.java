@@ -59,10 +59,15 @@ public final class MeshClient implements AutoCloseable {
     if (!MeshTls.TRANSPORT_HEADER_ALPN.equals(ssl.applicationProtocol())) {
       throw new IllegalStateException("no transport header ALPN: " + ssl.applicationProtocol());
     }
-    ByteBuf header = channel.alloc().buffer();
-    TransportHeader.http(appPort, TransportHeader.SessionProtocol.HTTP2).encode(header);
-    channel.writeAndFlush(header).sync();
-    channel.eventLoop().submit(() -> channel.pipeline().addLast(handler)).sync();
+    // Header and HTTP/2 handler in one event-loop task: the proxy answers the header with its
+    // SETTINGS at once, and bytes read before the handler is there would be dropped (the handler
+    // would then reject the connection for a missing server preface).
+    channel.eventLoop().submit(() -> {
+      ByteBuf header = channel.alloc().buffer();
+      TransportHeader.http(appPort, TransportHeader.SessionProtocol.HTTP2).encode(header);
+      channel.writeAndFlush(header);
+      channel.pipeline().addLast(handler);
+    }).sync();
   }
 
   /** A plain h2c (prior knowledge) client, e.g. an application talking to proxy A's outbound. */
