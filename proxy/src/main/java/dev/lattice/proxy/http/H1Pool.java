@@ -24,7 +24,7 @@ public final class H1Pool implements Upstream {
   private final int maxIdle;
   private final ConcurrentLinkedDeque<H1Client> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger idleCount = new AtomicInteger();
-  private volatile ScheduledFuture<?> sweeper;
+  private ScheduledFuture<?> sweeper; // guarded by this
 
   public H1Pool(Function<EventLoop, Future<Channel>> connect, Duration idleTimeout, int maxIdle) {
     this.connect = connect;
@@ -72,9 +72,8 @@ public final class H1Pool implements Upstream {
     }
     idle.addFirst(client);
     idleCount.incrementAndGet();
-    if (sweeper == null) {
-      startSweeper(client.channel().eventLoop());
-    }
+    // Under the lock, after the add: a sweep that just found the pool empty cannot miss this one.
+    startSweeper(client.channel().eventLoop());
   }
 
   /** An idle connection closed or spoke out of turn. */
@@ -99,14 +98,28 @@ public final class H1Pool implements Upstream {
         c.close();
       }
     }
+    stopSweeperIfEmpty();
+  }
+
+  /**
+   * A pool with nothing idle needs no timer: an outbound proxy keeps a pool per unmeshed
+   * destination it ever reached, and a timer each would add up. The next give-back restarts it.
+   */
+  private synchronized void stopSweeperIfEmpty() {
+    if (idle.isEmpty() && sweeper != null) {
+      sweeper.cancel(false);
+      sweeper = null;
+    }
   }
 
   /** Closes every idle connection. */
   @Override
   public void close() {
-    ScheduledFuture<?> s = sweeper;
-    if (s != null) {
-      s.cancel(false);
+    synchronized (this) {
+      if (sweeper != null) {
+        sweeper.cancel(false);
+        sweeper = null;
+      }
     }
     H1Client c;
     while ((c = idle.pollFirst()) != null) {
