@@ -1,6 +1,5 @@
 package dev.lattice.proxy.http;
 
-import dev.lattice.api.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
@@ -20,8 +19,6 @@ import io.netty.util.AsciiString;
  * that carries the mark is sent to the application as HTTP/1 and its response is marked.
  */
 final class Exchange implements ResponseListener {
-  private static final AsciiString ORIG_PROTO = AsciiString.cached(Headers.ORIG_PROTO);
-  private static final AsciiString PROXY_CONNECTION = AsciiString.cached(Headers.PROXY_CONNECTION);
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
   private static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
@@ -62,7 +59,7 @@ final class Exchange implements ResponseListener {
       grpc = type != null && AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length());
     }
     boolean sendH1 = !down.isHttp2();
-    CharSequence origProto = down.isHttp2() ? head.get(ORIG_PROTO) : null;
+    CharSequence origProto = down.isHttp2() ? head.get(MeshHeaders.ORIG_PROTO) : null;
     if (origProto != null) {
       // A peer proxy upgraded this HTTP/1 request: it goes to our application as HTTP/1 again, and
       // the mark stays on the head for the HTTP/1 upstream to read.
@@ -82,7 +79,7 @@ final class Exchange implements ResponseListener {
     routes.rewriteRequest(head);
     upstream = routes.upstream(sendH1);
     if (h1Version != null) {
-      head.set(ORIG_PROTO, absoluteForm ? h1Version.text() + "; absolute-form" : h1Version.text());
+      head.set(MeshHeaders.ORIG_PROTO, absoluteForm ? h1Version.text() + "; absolute-form" : h1Version.text());
       restoreH1 = true;
     }
     if (endOfStream && upstream.isHttp2()) {
@@ -145,13 +142,13 @@ final class Exchange implements ResponseListener {
     status = H1Messages.parseStatus(head.status());
     routes.rewriteResponse(head);
     if (down.isHttp2() && !routes.clientIsProxy()) {
-      head.remove(PROXY_CONNECTION); // a signal between proxies (and to our HTTP/1 server), never for apps
+      head.remove(MeshHeaders.PROXY_CONNECTION); // a signal between proxies (and to our HTTP/1 server), never for apps
     }
     if (restoreH1) {
-      head.remove(ORIG_PROTO);
+      head.remove(MeshHeaders.ORIG_PROTO);
     }
     if (markOrigProto != null) {
-      head.set(ORIG_PROTO, markOrigProto);
+      head.set(MeshHeaders.ORIG_PROTO, markOrigProto);
     }
     readGrpcStatus(head);
     down.responseHead(head, endOfStream);
@@ -225,11 +222,11 @@ final class Exchange implements ResponseListener {
     grpcStatus = grpc ? failure.grpcCode() : -1;
     Http2Headers head = ProxyErrors.head(failure, grpc, explain, grpcMessage);
     if (markOrigProto != null) {
-      head.set(ORIG_PROTO, markOrigProto);
+      head.set(MeshHeaders.ORIG_PROTO, markOrigProto);
     }
     if (!keepAlive && (!down.isHttp2() || routes.clientIsProxy())) {
       // An HTTP/1 server turns this into Connection: close; a peer proxy closes its client's connection.
-      head.set(Headers.PROXY_CONNECTION, "close");
+      head.set(MeshHeaders.PROXY_CONNECTION, "close");
     }
     down.responseHead(head, true);
     complete();

@@ -1,6 +1,5 @@
 package dev.lattice.proxy.http;
 
-import dev.lattice.api.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completed and both sides allow keep-alive. Runs on the connection's loop.
  */
 final class H1Client extends ChannelInboundHandlerAdapter {
-  private static final AsciiString ORIG_PROTO = AsciiString.cached(Headers.ORIG_PROTO);
   private static final int IDLE = 0;
   private static final int BUSY = 1;
   private static final int CLOSED = 2;
@@ -166,7 +164,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
         return;
       }
       client = c;
-      CharSequence mark = head.getAndRemove(ORIG_PROTO);
+      CharSequence mark = head.getAndRemove(MeshHeaders.ORIG_PROTO);
       HttpVersion version = mark != null && AsciiString.of(mark).startsWith("HTTP/1.0") ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
       boolean absolute = mark != null && AsciiString.of(mark).contains("absolute-form");
       HttpRequest request = H1Messages.request(head, version, absolute, headEnds);
@@ -280,7 +278,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
         Http2Headers h = H1Messages.response(response);
         if (!keepAlive) {
           // Tell the client's side the application closes this connection (Linkerd's convention).
-          h.set(Headers.PROXY_CONNECTION, "close");
+          h.set(MeshHeaders.PROXY_CONNECTION, "close");
         }
         headDelivered = true;
         ReferenceCountUtil.release(msg);

@@ -1,6 +1,5 @@
 package dev.lattice.proxy.http;
 
-import dev.lattice.api.Headers;
 import dev.lattice.proxy.listen.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -208,7 +207,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
 
   @Override
   public void responseHead(Http2Headers head, boolean endOfStream) {
-    if (head.remove(Headers.PROXY_CONNECTION)) {
+    if (head.remove(MeshHeaders.PROXY_CONNECTION)) {
       keepAlive = false;
     }
     int status = H1Messages.parseStatus(head.status());

@@ -1,6 +1,5 @@
 package dev.lattice.proxy.http;
 
-import dev.lattice.api.Headers;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -62,7 +61,7 @@ public final class ProxyErrors {
     }
     h.set("content-length", "0");
     if (explain) {
-      h.set(Headers.PROXY_ERROR, failure.message());
+      h.set(MeshHeaders.PROXY_ERROR, failure.message());
     }
     return h;
   }

@@ -1,8 +1,8 @@
 package dev.lattice.proxy.inbound;
 
-import dev.lattice.api.Headers;
 import dev.lattice.pki.IdentityName;
 import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.http.ProxyErrors;
@@ -23,8 +23,8 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
 
   @Override
   public void rewriteRequest(Http2Headers headers) {
-    headers.remove(Headers.CLIENT_ID);
-    client.ifPresent(id -> headers.set(Headers.CLIENT_ID, id.value()));
+    headers.remove(MeshHeaders.CLIENT_ID);
+    client.ifPresent(id -> headers.set(MeshHeaders.CLIENT_ID, id.value()));
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.lattice.proxy.outbound;
 
-import dev.lattice.api.Headers;
 import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.Upstream;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -44,7 +44,7 @@ record OutboundRoutes(Upstream http1, Upstream http2, boolean stripPeerErrors, A
   @Override
   public void rewriteResponse(Http2Headers headers) {
     if (stripPeerErrors) {
-      headers.remove(Headers.PROXY_ERROR);
+      headers.remove(MeshHeaders.PROXY_ERROR);
     }
   }
 
