@@ -156,6 +156,8 @@ class ProxyMainTest {
     static Proc start(Map<String, String> env) throws Exception {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+          // The proxy turns leak detection off by default; these tests assert that nothing leaks.
+          "-Dio.netty.leakDetection.level=simple",
           "-cp", System.getProperty("java.class.path"), ProxyMain.class.getName()));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().putAll(env);
