@@ -33,7 +33,7 @@ final class H2Client extends Http2FrameAdapter {
   private final Runnable forget;
   private ChannelHandlerContext ctx;
   private int goAwayLastStreamId = Integer.MAX_VALUE;
-  private boolean usable = true;
+  private volatile boolean usable = true;
 
   private H2Client(Channel channel, Runnable forget) {
     this.channel = channel;

@@ -15,7 +15,7 @@ import java.util.function.Function;
 public final class H2Upstream implements Upstream {
   private final Function<EventLoop, Future<Channel>> connect;
   private final EventLoop home;
-  private Future<H2Client> connection;
+  private volatile Future<H2Client> connection;
 
   /**
    * @param connect opens the raw connection (TLS done, transport header written), not reading yet
@@ -58,7 +58,16 @@ public final class H2Upstream implements Upstream {
     connection = null;
   }
 
-  private synchronized Future<H2Client> connection() {
+  /** The shared connection; once it is up, taken without a lock (this runs once per request). */
+  private Future<H2Client> connection() {
+    Future<H2Client> c = connection;
+    if (c != null && c.isSuccess() && c.getNow().usable()) {
+      return c;
+    }
+    return connectionLocked();
+  }
+
+  private synchronized Future<H2Client> connectionLocked() {
     Future<H2Client> c = connection;
     if (c != null && (!c.isDone() || (c.isSuccess() && c.getNow().usable()))) {
       return c;
