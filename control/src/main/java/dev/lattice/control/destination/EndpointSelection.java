@@ -97,11 +97,15 @@ final class EndpointSelection {
     };
   }
 
-  /** The workload's port list for {@code key}, else its namespace's, else {@code fallback}. */
+  /**
+   * The workload's port list for {@code key}, else what it inherited from its namespace when it was
+   * created (as the store recorded it, so the hint agrees with the policy index; for a record
+   * without one, the namespace as it is now), else {@code fallback}.
+   */
   private static PortSpec ports(Workload w, String key, Namespace namespace, PortSpec fallback) {
     String value = w.annotations().get(key);
     if (value == null && namespace != null) {
-      value = namespace.annotations().get(key);
+      value = w.inherited() != null ? w.inherited().get(key) : namespace.annotations().get(key);
     }
     if (value == null) {
       return fallback;

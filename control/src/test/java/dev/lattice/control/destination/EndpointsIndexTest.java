@@ -123,6 +123,22 @@ class EndpointsIndexTest {
   }
 
   @Test
+  void aNamespaceOpaquePortsChangeReachesOnlyWorkloadsCreatedAfterIt() throws Exception {
+    // web-0 was created while the namespace listed 8080 as opaque; web-1 when it listed nothing.
+    Workload before = workload("web-0", "web", "10.42.0.5").withInherited(Map.of(MeshKeys.OPAQUE_PORTS, "8080"));
+    Workload after = workload("web-1", "web", "10.42.0.6").withInherited(Map.of());
+    index.resync(Snapshot.of(List.of(new Namespace(NS, Map.of(), Map.of(MeshKeys.OPAQUE_PORTS, "9000")),
+        service("web", null), before, after)));
+
+    // The namespace says 9000 now, but each workload keeps what it took at creation (the
+    // injector copies the annotation onto the pod), as the policy index does.
+    assertThat(hints(target("web", 80))).containsExactlyInAnyOrderEntriesOf(
+        Map.of("10.42.0.5:8080", ProtocolHint.OPAQUE, "10.42.0.6:8080", ProtocolHint.H2));
+    assertThat(hints(target("web", 3306))).as("an empty record falls back to the default opaque ports")
+        .containsEntry("10.42.0.6:3306", ProtocolHint.OPAQUE);
+  }
+
+  @Test
   void everyDefaultOpaquePortIsOpaque() throws Exception {
     index.resync(Snapshot.of(List.of(service("web", null), workload("web-0", "web", "10.42.0.5"))));
     for (int port : new int[] {25, 587, 3306, 4444, 5432, 6379, 9300, 11211}) {
