@@ -7,6 +7,7 @@ import dev.lattice.control.policy.PolicyWarning;
 import dev.lattice.control.policy.PolicyWarnings;
 import dev.lattice.control.store.Change;
 import dev.lattice.control.store.InvalidResourceException;
+import dev.lattice.control.store.Kind;
 import dev.lattice.control.store.LocalStore;
 import dev.lattice.control.store.ManifestParser;
 import dev.lattice.control.store.Resource;
@@ -17,6 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,20 +50,30 @@ public final class ApplyCommand {
   /**
    * After a change, names every declared probe the mesh's own proxies would now refuse, with the fix.
    * The rule stays fail-closed: this only makes the consequence visible before the kubelet finds it.
-   * (Default-policy drift is left to {@code lattice check --policy}: a snapshot cannot tell what a
-   * workload inherited when it was created.)
+   * When the change touched namespaces, also names their running workloads that keep the default
+   * inbound policy they were created with (Linkerd's timing), so a namespace edit is not mistaken
+   * for a policy change that already applies.
    */
-  static void warnAboutBlockedProbes(PrintWriter err, LocalStore store) {
-    List<PolicyWarning.BlockedProbe> blocked =
-        PolicyWarnings.of(store.snapshot(), PolicyConfig.defaults()).stream()
-            .filter(PolicyWarning.BlockedProbe.class::isInstance)
-            .map(PolicyWarning.BlockedProbe.class::cast)
-            .toList();
-    if (blocked.isEmpty()) {
-      return;
+  static void warnAboutPolicy(PrintWriter err, LocalStore store, Set<String> namespacesChanged) {
+    List<PolicyWarning> warnings = PolicyWarnings.of(store.snapshot(), PolicyConfig.defaults());
+    List<PolicyWarning.BlockedProbe> blocked = warnings.stream()
+        .filter(PolicyWarning.BlockedProbe.class::isInstance)
+        .map(PolicyWarning.BlockedProbe.class::cast)
+        .toList();
+    List<PolicyWarning.DefaultPolicyDrift> drift = warnings.stream()
+        .filter(PolicyWarning.DefaultPolicyDrift.class::isInstance)
+        .map(PolicyWarning.DefaultPolicyDrift.class::cast)
+        .filter(d -> namespacesChanged.contains(d.workload().namespace()))
+        .toList();
+    if (!blocked.isEmpty()) {
+      err.println("Warning: " + blocked.size() + " declared probe(s) would be refused by their workload's own proxy:");
+      PolicyChecks.lines(blocked).forEach(line -> err.println("  " + line));
     }
-    err.println("Warning: " + blocked.size() + " declared probe(s) would be refused by their workload's own proxy:");
-    PolicyChecks.lines(blocked).forEach(line -> err.println("  " + line));
+    if (!drift.isEmpty()) {
+      err.println("Warning: " + drift.size() + " running workload(s) keep the default inbound policy they were created"
+          + " with; the namespace's new default reaches only workloads created from now on:");
+      PolicyChecks.lines(drift).forEach(line -> err.println("  " + line));
+    }
     err.flush();
   }
 
@@ -79,7 +92,9 @@ public final class ApplyCommand {
       List<Resource> resources = read(file);
       try (LocalStore store = LocalStore.open(state.dir().root(), Duration.ZERO)) {
         print(spec.commandLine().getOut(), store.apply(resources));
-        warnAboutBlockedProbes(spec.commandLine().getErr(), store);
+        Set<String> namespaces = resources.stream().filter(r -> r.kind() == Kind.NAMESPACE)
+            .map(r -> r.ref().name()).collect(Collectors.toSet());
+        warnAboutPolicy(spec.commandLine().getErr(), store, namespaces);
       } catch (InvalidResourceException e) {
         throw new CliException(file + " is invalid, nothing was changed: " + e.getMessage(), e);
       }

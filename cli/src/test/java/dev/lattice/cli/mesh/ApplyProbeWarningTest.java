@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lattice apply} names the probes a change would block, and still applies it (fail-closed rule, visible). */
+/**
+ * {@code lattice apply} names the probes a change would block, and still applies it (fail-closed rule,
+ * visible); after a namespace edit it names the running workloads that keep their old default policy.
+ */
 class ApplyProbeWarningTest {
   private static final String WEB = """
       apiVersion: v1
@@ -66,5 +69,34 @@ class ApplyProbeWarningTest {
         .contains("shop/web container app: the readiness probe GET /ready on port 8080")
         .contains("HTTPRoute/orders")
         .contains("fix:");
+  }
+
+  @Test
+  void applyingANamespaceDefaultNamesTheRunningWorkloadsThatKeepTheirOld() throws Exception {
+    String state = dir.resolve("state").toString();
+    Path web = Files.writeString(dir.resolve("web.yaml"), WEB);
+    Path denyNamespace = Files.writeString(dir.resolve("ns.yaml"), """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          annotations: {config.linkerd.io/default-inbound-policy: deny}
+        """);
+    assertThat(CliRun.run("apply", "-f", web.toString(), "--state-dir", state).exitCode()).isZero();
+
+    CliRun edit = CliRun.run("apply", "-f", denyNamespace.toString(), "--state-dir", state);
+
+    assertThat(edit.exitCode()).as(edit.toString()).isZero();
+    assertThat(edit.out()).contains("namespace/shop configured");
+    assertThat(edit.err())
+        .startsWith("Warning: 1 running workload(s) keep the default inbound policy they were created with")
+        .contains("shop/web")
+        .contains("deny");
+
+    // Drift is still there, but a change that touches no namespace does not repeat it.
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), SERVER_WITH_ROUTE);
+    CliRun unrelated = CliRun.run("apply", "-f", policy.toString(), "--state-dir", state);
+    assertThat(unrelated.exitCode()).isZero();
+    assertThat(unrelated.err()).doesNotContain("running workload(s)");
   }
 }
