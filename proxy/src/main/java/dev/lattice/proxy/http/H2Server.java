@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * Request body window is returned to the client only as the body is written upstream.
  */
 final class H2Server extends Http2FrameAdapter {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(H2Server.class);
   private final Supplier<HttpRoutes> routes;
   private final Http2ConnectionHandler handler;
   private final Http2Connection connection;
@@ -74,7 +75,15 @@ final class H2Server extends Http2FrameAdapter {
       s = new Stream(streamId);
       stream.setProperty(streamKey, s);
       s.exchange = new Exchange(s, routes.get());
-      s.exchange.start(headers, endOfStream, null, false);
+      try {
+        s.exchange.start(headers, endOfStream, null, false);
+      } catch (RuntimeException e) {
+        // A bug must cost this one stream, not every stream of the connection (which is what an
+        // exception escaping to the codec would do).
+        log.warn("request on stream {} failed inside the proxy; resetting the stream", streamId, e);
+        s.exchange.downClosed();
+        s.reset(Http2Error.INTERNAL_ERROR);
+      }
     } else {
       s.exchange.requestTrailers(headers);
     }
