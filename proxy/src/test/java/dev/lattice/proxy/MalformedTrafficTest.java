@@ -135,6 +135,21 @@ class MalformedTrafficTest {
   }
 
   @Test
+  void anHttp2RequestTargetThatHttp1CannotCarryGets400AndNeverReachesTheApp() throws Exception {
+    int before = app.requests.size();
+    try (MeshClient peer = new MeshClient(pki, TestPki.CLIENT, TestPki.SERVER, pair.b.inboundAddress(), app.address().getPort())) {
+      // HPACK carries a space in :path (CR and LF are refused by the HTTP/2 decoder already); on an
+      // HTTP/1 request line it would end the target and start something else.
+      MeshClient.Response r = peer.exchange(new DefaultHttp2Headers().method("GET").path("/echo HTTP/1.0")
+          .scheme("http").authority("app").set("l5d-orig-proto", "HTTP/1.1"), null);
+
+      assertThat(r.header(":status")).isEqualTo("400");
+      assertThat(r.header("l5d-proxy-error")).contains("cannot be sent as HTTP/1");
+    }
+    assertThat(app.requests.size()).as("nothing reached the app").isEqualTo(before);
+  }
+
+  @Test
   void h2RequestToAnAppThatOnlySpeaksHttp1Gives502() {
     // B speaks h2c to the app for an HTTP/2 request; this app answers the preface with HTTP/1.
     Processes.Result r = Processes.run(List.of("curl", "-sS", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null",

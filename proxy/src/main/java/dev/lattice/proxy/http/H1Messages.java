@@ -183,8 +183,47 @@ final class H1Messages {
       if (name.length() > 0 && name.charAt(0) == ':') {
         continue;
       }
-      to.add(name, e.getValue());
+      CharSequence value = e.getValue();
+      if (!safeForHttp1(value)) {
+        // HPACK carries any octet; on an HTTP/1 wire CR or LF would end the field early and let the
+        // rest be read as new header lines or a new message (RFC 9113 §8.2.1: malformed). Drop it.
+        continue;
+      }
+      to.add(name, value);
     }
+  }
+
+  /**
+   * Whether an HTTP/2-shaped request can become an HTTP/1 request line and Host header as it is:
+   * method, path and authority without whitespace or control characters (HPACK would carry them;
+   * an HTTP/1 wire would read them as the end of the line).
+   */
+  static boolean safeRequestTarget(Http2Headers head) {
+    return token(head.method()) && token(head.path()) && (head.authority() == null || token(head.authority()));
+  }
+
+  private static boolean token(CharSequence s) {
+    if (s == null || s.length() == 0) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a field value can be written on an HTTP/1 wire as it is: no CR, LF or NUL. */
+  static boolean safeForHttp1(CharSequence value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isConnectionSpecific(AsciiString name, CharSequence value) {

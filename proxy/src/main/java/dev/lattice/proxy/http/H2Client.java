@@ -26,6 +26,7 @@ import io.netty.util.collection.IntObjectMap;
  * the server's concurrency limit wait in Netty's buffering encoder.
  */
 final class H2Client extends Http2FrameAdapter {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(H2Client.class);
   private final Channel channel;
   private final Http2ConnectionHandler handler;
   private final Http2Connection connection;
@@ -44,8 +45,6 @@ final class H2Client extends Http2FrameAdapter {
         // The header list size is checked by the peer that receives it; checking it here too meant
         // a second pass over every header block this proxy sends.
         .encoderIgnoreMaxHeaderListSize(true)
-        // Responses come from the upstream this proxy chose; requests from clients are validated.
-        .validateHeaders(false)
         .initialSettings(Http2Settings.defaultSettings().initialWindowSize(H2Settings.STREAM_WINDOW).pushEnabled(false))
         .encoderEnforceMaxConcurrentStreams(true)
         .build();
@@ -313,7 +312,30 @@ final class H2Client extends Http2FrameAdapter {
     }
 
     private void deliver(Runnable r) {
-      Loops.run(listener.loop(), r);
+      EventLoop loop = listener.loop();
+      if (loop.inEventLoop()) {
+        safely(r);
+      } else {
+        loop.execute(() -> safely(r));
+      }
+    }
+
+    /**
+     * Runs a delivery so that a failure in the exchange costs this stream only: escaping into the
+     * codec it would be a connection error on a connection every client of this upstream shares.
+     */
+    private void safely(Runnable r) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("relaying a response failed inside the proxy; abandoning the request", e);
+        try {
+          listener.responseAborted();
+        } catch (RuntimeException ignored) {
+          // Already logged above; the exchange is gone either way.
+        }
+        cancel(); // on the connection's loop: resets the stream and drops what else arrives for it
+      }
     }
 
     /** Runs on the connection's loop, in call order (before the connection exists too). */
