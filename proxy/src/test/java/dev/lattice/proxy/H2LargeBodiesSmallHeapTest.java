@@ -6,7 +6,6 @@ import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,8 +40,8 @@ class H2LargeBodiesSmallHeapTest {
     TestPki.write(dir, "a", pki.leaf(TestPki.CLIENT));
     TestPki.write(dir, "b", pki.leaf(TestPki.SERVER));
     pki.writeAnchors(dir.resolve("anchors.pem"));
-    int bPort = freePort();
-    entryPort = freePort();
+    int bPort = TestApp.freePort();
+    entryPort = TestApp.freePort();
     Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + TestPki.SERVER
         + " proxy=127.0.0.1:" + bPort + " label.service=app\n");
     b = ProxyMainTest.Proc.start(Map.of(
@@ -100,7 +99,7 @@ class H2LargeBodiesSmallHeapTest {
     Processes.Result down = Processes.run(List.of("bash", "-c", "curl -sS --http2-prior-knowledge --limit-rate 24M "
         + url("/bytes?n=" + SIZE) + " | sha256sum"), null, 300);
 
-    assertThat(down.out()).as(down.err()).startsWith(patternDigest(SIZE));
+    assertThat(down.out()).as(down.err()).startsWith(TestApp.patternDigest(SIZE));
     assertNoMemoryTrouble();
   }
 
@@ -115,22 +114,5 @@ class H2LargeBodiesSmallHeapTest {
     return "http://127.0.0.1:" + entryPort + path;
   }
 
-  private static String patternDigest(long n) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    byte[] chunk = new byte[1 << 16];
-    for (long i = 0; i < n; i += chunk.length) {
-      int len = (int) Math.min(chunk.length, n - i);
-      for (int k = 0; k < len; k++) {
-        chunk[k] = TestApp.pattern(i + k);
-      }
-      md.update(chunk, 0, len);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -34,9 +34,7 @@ class Http1FramingThroughPairTest {
   static void start() throws IOException {
     pki = new TestPki();
     app = new ScriptedHttp1App();
-    pair = new ProxyPair(pki);
-    pair.meshed(app.address(), false);
-    pair.target.set(app.address());
+    pair = ProxyPair.to(pki, app.address());
   }
 
   @AfterAll

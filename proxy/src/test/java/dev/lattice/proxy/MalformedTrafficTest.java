@@ -40,9 +40,7 @@ class MalformedTrafficTest {
   static void start() throws IOException {
     app = new ScriptedHttp1App();
     pki = new TestPki();
-    pair = new ProxyPair(pki);
-    pair.meshed(app.address(), false);
-    pair.target.set(app.address());
+    pair = ProxyPair.to(pki, app.address());
   }
 
   @AfterAll

@@ -18,7 +18,6 @@ import dev.lattice.proxy.testing.TestApp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +55,13 @@ class ProxyMainIdentityTest {
     Pem.writeCertificates(issuerDir.resolve(IssuerFiles.LINKERD_CERT), List.of(issuer.certificate()));
     Pem.writePrivateKey(issuerDir.resolve(IssuerFiles.LINKERD_KEY), issuer.privateKey());
     LocalTokenStore tokens = LocalTokenStore.open(dir.resolve("tokens"), InstantSource.system());
-    int identityPort = freePort();
+    int identityPort = TestApp.freePort();
 
     try (TestApp app = new TestApp()) {
-      int bPort = freePort();
-      int entryPort = freePort();
-      int adminA = freePort();
-      int adminB = freePort();
+      int bPort = TestApp.freePort();
+      int entryPort = TestApp.freePort();
+      int adminA = TestApp.freePort();
+      int adminB = TestApp.freePort();
       Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + WEB
           + " proxy=127.0.0.1:" + bPort + "\n");
       Map<String, String> identityEnv = Map.of(
@@ -129,9 +128,4 @@ class ProxyMainIdentityTest {
         "http://127.0.0.1:" + adminPort + path).out();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +47,9 @@ class ProxyMainTest {
     TestPki.write(dir, "a", pki.leaf(TestPki.CLIENT));
     TestPki.write(dir, "b", pki.leaf(TestPki.SERVER));
     pki.writeAnchors(dir.resolve("anchors.pem"));
-    int bPort = freePort();
-    entryPort = freePort();
-    adminPort = freePort();
+    int bPort = TestApp.freePort();
+    entryPort = TestApp.freePort();
+    adminPort = TestApp.freePort();
     Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + TestPki.SERVER
         + " proxy=127.0.0.1:" + bPort + " label.service=app\n");
 
@@ -101,7 +100,7 @@ class ProxyMainTest {
     assertThat(up.out()).as(up.err()).isEqualTo(HexFormat.of().formatHex(md.digest()) + " " + HUNDRED_MB);
 
     Processes.Result down = Processes.run(List.of("bash", "-c", "curl -sS " + url("/bytes?n=" + HUNDRED_MB) + " | sha256sum"), null, 300);
-    assertThat(down.out()).startsWith(patternDigest(HUNDRED_MB));
+    assertThat(down.out()).startsWith(TestApp.patternDigest(HUNDRED_MB));
 
     Processes.Result metrics = Processes.run("curl", "-sS", "http://127.0.0.1:" + adminPort + "/metrics");
     assertThat(metrics.out()).contains("request_total{direction=\"outbound\"");
@@ -121,7 +120,7 @@ class ProxyMainTest {
     Processes.run("kill", "-TERM", Long.toString(a.process.pid()));
 
     assertThat(a.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(download.get(60, TimeUnit.SECONDS).out()).startsWith(patternDigest(n));
+    assertThat(download.get(60, TimeUnit.SECONDS).out()).startsWith(TestApp.patternDigest(n));
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(a.lines).as("exit " + a.process.exitValue()).contains("drained"));
     // New connections are refused once draining started.
@@ -132,24 +131,7 @@ class ProxyMainTest {
     return "http://127.0.0.1:" + entryPort + path;
   }
 
-  private static String patternDigest(long n) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    byte[] chunk = new byte[1 << 16];
-    for (long i = 0; i < n; i += chunk.length) {
-      int len = (int) Math.min(chunk.length, n - i);
-      for (int k = 0; k < len; k++) {
-        chunk[k] = TestApp.pattern(i + k);
-      }
-      md.update(chunk, 0, len);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   /** A ProxyMain child JVM whose output lines are collected. */
   record Proc(Process process, ConcurrentLinkedQueue<String> lines) {

@@ -33,9 +33,7 @@ class RefusedStreamResendTest {
     assumeTrue(Processes.available("curl"), "curl is not installed");
     pki = new TestPki();
     app = new ScriptedH2App();
-    pair = new ProxyPair(pki);
-    pair.meshed(app.address(), false);
-    pair.target.set(app.address());
+    pair = ProxyPair.to(pki, app.address());
   }
 
   @AfterAll

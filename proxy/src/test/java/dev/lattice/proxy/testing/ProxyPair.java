@@ -58,6 +58,17 @@ public final class ProxyPair implements AutoCloseable {
   }
 
   /** Declares {@code app} meshed behind B (B's inbound, B's identity). */
+  /**
+   * A pair for one application: the client's connections all go to {@code app}, which discovery
+   * names as meshed behind B (HTTP, not opaque).
+   */
+  public static ProxyPair to(TestPki pki, InetSocketAddress app) {
+    ProxyPair pair = new ProxyPair(pki);
+    pair.meshed(app, false);
+    pair.target.set(app);
+    return pair;
+  }
+
   public void meshed(InetSocketAddress app, boolean opaque) {
     meshedBehind(app, b.inboundAddress(), TestPki.SERVER, opaque);
   }

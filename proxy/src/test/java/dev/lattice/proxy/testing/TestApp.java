@@ -89,6 +89,32 @@ public final class TestApp implements AutoCloseable {
     return (byte) ((i * 31 + (i >>> 8)) & 0xff);
   }
 
+  /** The SHA-256 (hex) of the first {@code n} bytes of {@link #pattern}: what a /bytes body must hash to. */
+  public static String patternDigest(long n) {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] chunk = new byte[1 << 16];
+    for (long i = 0; i < n; i += chunk.length) {
+      int len = (int) Math.min(chunk.length, n - i);
+      for (int k = 0; k < len; k++) {
+        chunk[k] = pattern(i + k);
+      }
+      md.update(chunk, 0, len);
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
+  }
+
+  /** A loopback port nothing listens on right now (for processes that must be told their ports). */
+  public static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   @Override
   public void close() {
     server.close().syncUninterruptibly();
