@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -66,7 +69,7 @@ public final class CertificateAuthority {
 
   /** Creates a self-signed trust anchor. */
   public static CertificateAuthority createRoot(CaProfile profile, KeyPair keys, Instant now) {
-    X500Name name = new X500Name("CN=" + profile.commonName());
+    X500Name name = commonNameOnly(profile.commonName());
     X509Certificate root = build(
         caBuilder(name, name, keys.getPublic(), profile, now, null), keys.getPrivate(), keys.getPublic());
     return new CertificateAuthority(root, keys.getPrivate(), List.of(root));
@@ -74,7 +77,7 @@ public final class CertificateAuthority {
 
   /** Creates an intermediate CA (an identity issuer) signed by this CA. */
   public CertificateAuthority createIntermediate(CaProfile profile, KeyPair keys, Instant now) {
-    X500Name name = new X500Name("CN=" + profile.commonName());
+    X500Name name = commonNameOnly(profile.commonName());
     X509Certificate issued = build(
         caBuilder(issuerName(), name, keys.getPublic(), profile, now, certificate), key, certificate.getPublicKey());
     if (issued.getNotAfter().after(certificate.getNotAfter())) {
@@ -110,7 +113,7 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils extensionUtils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
           issuerName(), serial(), Date.from(notBefore), Date.from(notAfter),
-          new X500Name("CN=" + identity.value()), publicKey);
+          commonNameOnly(identity.value()), publicKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true,
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -150,6 +153,15 @@ public final class CertificateAuthority {
       }
     }
     return earliest;
+  }
+
+  /**
+   * A subject of one CN, as a UTF8String. Built from an RDN rather than parsed from "CN=…": the string
+   * form refuses CNs over 64 characters (RFC 5280's ub-common-name), but identity names reach 253 and
+   * Linkerd puts them in the CN whole; and it would read commas or plus signs in a CA name as syntax.
+   */
+  private static X500Name commonNameOnly(String commonName) {
+    return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(commonName))});
   }
 
   private X500Name issuerName() {

@@ -1,48 +1,42 @@
 package dev.lattice.pki;
 
-import java.io.IOException;
-import java.security.KeyPair;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.util.ArrayList;
-import java.util.List;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 
-/** Builds and reads PKCS#10 certificate signing requests (DER, as the Certify API carries them). */
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.Signature;
+
+/**
+ * Builds and reads PKCS#10 certificate signing requests (DER, as the Certify API carries them).
+ *
+ * <p>{@link #create} is what every proxy calls, so it writes the request with the JDK and a small DER
+ * writer: loading BouncyCastle would pin its signed jar's manifest in the proxy's heap. {@link #parse},
+ * used by the identity service, is BouncyCastle's job and lives in {@link CertificateRequestParser}, so
+ * that this class never names a BouncyCastle type.
+ */
 public final class CertificateRequests {
-  private static final DefaultAlgorithmNameFinder SIGNATURE_NAMES = new DefaultAlgorithmNameFinder();
+  private static final String COMMON_NAME = "2.5.4.3";
+  private static final String EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+  private static final String SUBJECT_ALT_NAME = "2.5.29.17";
+  private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+  private static final int DNS_NAME = 2;
 
   private CertificateRequests() {}
 
   /** A request with CN = identity and exactly one DNS SAN = identity, signed by {@code keys}. */
   public static byte[] create(IdentityName identity, KeyPair keys) {
+    byte[] info = requestInfo(identity, keys.getPublic().getEncoded());
+    byte[] signature;
     try {
-      ExtensionsGenerator extensions = new ExtensionsGenerator();
-      extensions.addExtension(Extension.subjectAlternativeName, false,
-          new GeneralNames(new GeneralName(GeneralName.dNSName, identity.value())));
-      var builder = new JcaPKCS10CertificationRequestBuilder(
-          new X500Name("CN=" + identity.value()), keys.getPublic());
-      builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
-      return builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-          .getEncoded();
-    } catch (IOException | OperatorCreationException e) {
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(keys.getPrivate());
+      signer.update(info);
+      signature = signer.sign();
+    } catch (GeneralSecurityException e) {
       throw new PkiException("cannot build a certificate request: " + e.getMessage(), e);
     }
+    // AlgorithmIdentifier for ECDSA carries no parameters at all (RFC 5758), not even NULL.
+    return Der.sequence(info, Der.sequence(Der.oid(ECDSA_WITH_SHA256)), Der.bitString(signature));
   }
 
   /**
@@ -50,56 +44,20 @@ public final class CertificateRequests {
    * that is not a well-formed request signed by the key it carries.
    */
   public static CertificateRequest parse(byte[] der) {
-    JcaPKCS10CertificationRequest request;
-    PublicKey publicKey;
-    try {
-      request = new JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(der));
-      publicKey = request.getPublicKey();
-    } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
-      throw new PkiException("malformed certificate signing request: " + e.getMessage(), e);
-    }
-    boolean signatureValid;
-    try {
-      // Verified with the JDK directly: BouncyCastle's JcaContentVerifierProviderBuilder wraps ECDSA in a
-      // RawSigVerifier that runs a second, discarded verification per call, doubling the cost of Certify.
-      Signature verifier = Signature.getInstance(SIGNATURE_NAMES.getAlgorithmName(request.getSignatureAlgorithm()));
-      verifier.initVerify(publicKey);
-      verifier.update(request.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
-      signatureValid = verifier.verify(request.getSignature());
-    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-      throw new PkiException("certificate signing request signature cannot be checked: " + e.getMessage(), e);
-    }
-    if (!signatureValid) {
-      throw new PkiException("certificate signing request signature does not verify with its own key");
-    }
-
-    List<String> dnsNames = new ArrayList<>();
-    List<String> otherNames = new ArrayList<>();
-    Extensions extensions = request.getRequestedExtensions();
-    if (extensions != null) {
-      GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-      if (sans != null) {
-        for (GeneralName name : sans.getNames()) {
-          if (name.getTagNo() == GeneralName.dNSName) {
-            dnsNames.add(name.getName().toString());
-          } else {
-            otherNames.add(describe(name));
-          }
-        }
-      }
-    }
-    var commonNames = request.getSubject().getRDNs(BCStyle.CN);
-    String commonName = commonNames.length == 0 ? "" : IETFUtils.valueToString(commonNames[0].getFirst().getValue());
-    return new CertificateRequest(commonName, dnsNames, otherNames, publicKey, request.getSubject());
+    return CertificateRequestParser.parse(der);
   }
 
-  private static String describe(GeneralName name) {
-    String kind = switch (name.getTagNo()) {
-      case GeneralName.rfc822Name -> "email";
-      case GeneralName.iPAddress -> "IP";
-      case GeneralName.uniformResourceIdentifier -> "URI";
-      default -> "name type " + name.getTagNo();
-    };
-    return kind + ":" + name.getName();
+  /**
+   * CertificationRequestInfo (RFC 2986): version 0, subject CN=identity as a UTF8String, the key's
+   * SubjectPublicKeyInfo (which {@code getEncoded} already is), and one extensionRequest attribute
+   * holding a non-critical subjectAltName with the single dNSName.
+   */
+  static byte[] requestInfo(IdentityName identity, byte[] subjectPublicKeyInfo) {
+    byte[] subject = Der.sequence(Der.set(Der.sequence(Der.oid(COMMON_NAME), Der.utf8String(identity.value()))));
+    byte[] generalNames = Der.sequence(Der.contextPrimitive(DNS_NAME, identity.value().getBytes(US_ASCII)));
+    // Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE (so omitted), extnValue OCTET STRING }
+    byte[] extensions = Der.sequence(Der.sequence(Der.oid(SUBJECT_ALT_NAME), Der.octetString(generalNames)));
+    byte[] attributes = Der.contextConstructed(0, Der.sequence(Der.oid(EXTENSION_REQUEST), Der.set(extensions)));
+    return Der.sequence(Der.integer(0), subject, subjectPublicKeyInfo, attributes);
   }
 }

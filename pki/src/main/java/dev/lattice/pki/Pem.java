@@ -1,45 +1,51 @@
 package dev.lattice.pki;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.openssl.PEMException;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-/** PEM in and out: certificates, PKCS#8 / SEC1 private keys and PKCS#10 requests. */
+/**
+ * PEM in and out: certificates, PKCS#8 / SEC1 private keys and PKCS#10 requests.
+ *
+ * <p>Everything the proxy calls here (reading certificates and keys, writing certificates and keys)
+ * uses the JDK alone. BouncyCastle's bcprov is a signed jar, and loading its first class makes the
+ * JDK keep the jar's whole manifest in the heap for the life of the process: megabytes a sidecar
+ * cannot spare. Only {@link #encodeCsr}, which the control plane uses, touches BouncyCastle.
+ */
 public final class Pem {
+  private static final String CERTIFICATE = "CERTIFICATE";
+  private static final String PRIVATE_KEY = "PRIVATE KEY";
+  private static final String EC_PRIVATE_KEY = "EC PRIVATE KEY";
+  private static final String EC_PARAMETERS = "EC PARAMETERS";
+
   private Pem() {}
 
   /** Every certificate in the PEM text, in order. Fails if there is none or anything else is in it. */
   public static List<X509Certificate> parseCertificates(String pem) {
     List<X509Certificate> certificates = new ArrayList<>();
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object object;
-      while ((object = parser.readObject()) != null) {
-        if (!(object instanceof X509CertificateHolder holder)) {
-          throw new PkiException("expected only CERTIFICATE blocks, found " + describe(object));
-        }
-        certificates.add(toX509(holder.getEncoded()));
+    for (PemBlocks.Block block : PemBlocks.read(pem)) {
+      if (!block.label().equals(CERTIFICATE)) {
+        throw new PkiException("expected only CERTIFICATE blocks, found " + block.label());
       }
-    } catch (IOException e) {
-      throw new PkiException("not valid PEM: " + e.getMessage(), e);
+      try {
+        certificates.add(toX509(block.der()));
+      } catch (PkiException e) {
+        throw new PkiException("CERTIFICATE block " + (certificates.size() + 1) + ": " + e.getMessage(), e);
+      }
     }
     if (certificates.isEmpty()) {
       throw new PkiException("no CERTIFICATE block found");
@@ -57,23 +63,32 @@ public final class Pem {
     }
   }
 
-  /** The one private key in the PEM text: PKCS#8 ({@code PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). */
+  /**
+   * The one private key in the PEM text: PKCS#8 ({@code PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}).
+   * {@code EC PARAMETERS} blocks, which {@code openssl ecparam -genkey} writes before the key, are skipped.
+   */
   public static PrivateKey parsePrivateKey(String pem) {
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object object = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
+    PemBlocks.Block key = null;
+    for (PemBlocks.Block block : PemBlocks.read(pem)) {
+      switch (block.label()) {
+        case PRIVATE_KEY, EC_PRIVATE_KEY -> {
+          if (key != null) {
+            throw new PkiException("expected one private key, found a second " + block.label() + " block");
+          }
+          key = block;
+        }
+        case EC_PARAMETERS -> { }
+        default -> throw new PkiException(
+            "expected a PRIVATE KEY or EC PRIVATE KEY block, found " + block.label());
       }
-      if (object instanceof PEMKeyPair pair) {
-        // SEC1 keys may omit the public point, so convert only the private part.
-        return converter.getPrivateKey(pair.getPrivateKeyInfo());
-      }
-      throw new PkiException("expected a PRIVATE KEY or EC PRIVATE KEY block, found " + describe(object));
-    } catch (PEMException e) {
-      throw new PkiException("unreadable private key: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new PkiException("not valid PEM: " + e.getMessage(), e);
+    }
+    if (key == null) {
+      throw new PkiException("no PRIVATE KEY or EC PRIVATE KEY block found");
+    }
+    try {
+      return key.label().equals(PRIVATE_KEY) ? PrivateKeys.fromPkcs8(key.der()) : PrivateKeys.fromSec1(key.der());
+    } finally {
+      Arrays.fill(key.der(), (byte) 0);
     }
   }
 
@@ -88,26 +103,31 @@ public final class Pem {
   }
 
   public static String encode(X509Certificate... certificates) {
-    return encodeObjects((Object[]) certificates);
+    return encode(Arrays.asList(certificates));
   }
 
   public static String encode(List<X509Certificate> certificates) {
-    return encodeObjects(certificates.toArray());
-  }
-
-  /** PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
-  public static String encode(PrivateKey key) {
-    // Written by hand: BouncyCastle's writer would emit SEC1 ("EC PRIVATE KEY") for EC keys.
-    String body = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
-    return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
-  }
-
-  public static String encodeCsr(byte[] der) {
-    try {
-      return encodeObjects(new PKCS10CertificationRequest(der));
-    } catch (IOException e) {
-      throw new PkiException("malformed certificate signing request: " + e.getMessage(), e);
+    StringBuilder out = new StringBuilder();
+    for (X509Certificate certificate : certificates) {
+      try {
+        out.append(armor(CERTIFICATE, certificate.getEncoded()));
+      } catch (CertificateEncodingException e) {
+        throw new PkiException("cannot encode certificate " + certificate.getSubjectX500Principal() + ": "
+            + e.getMessage(), e);
+      }
     }
+    return out.toString();
+  }
+
+  /** PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}), never SEC1, whatever the key type. */
+  public static String encode(PrivateKey key) {
+    return armor(PRIVATE_KEY, key.getEncoded());
+  }
+
+  /** A DER request as {@code CERTIFICATE REQUEST} PEM; fails if it is not a well-formed request. */
+  public static String encodeCsr(byte[] der) {
+    CertificateRequestParser.requireWellFormed(der);
+    return armor("CERTIFICATE REQUEST", der);
   }
 
   /** Writes a certificate chain, world-readable. */
@@ -123,7 +143,7 @@ public final class Pem {
   static X509Certificate toX509(byte[] der) {
     try {
       return (X509Certificate)
-          CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+          CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
       throw new PkiException("not a valid X.509 certificate: " + e.getMessage(), e);
     }
@@ -139,26 +159,15 @@ public final class Pem {
       Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
       Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 
-  private static String encodeObjects(Object... objects) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      for (Object object : objects) {
-        writer.writeObject(object);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static String describe(Object object) {
-    return object == null ? "nothing" : object.getClass().getSimpleName();
+  /** RFC 7468 armor with 64-character lines, as openssl and BouncyCastle write it. */
+  private static String armor(String label, byte[] der) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 }

@@ -41,6 +41,43 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void identityLongerThan64CharactersGetsALeafThatOpensslVerifies(@TempDir Path dir) throws Exception {
+    // Valid identity names reach 253 characters; RFC 5280's 64-character CN bound must not stop them.
+    IdentityName longName =
+        IdentityName.forServiceAccount("s".repeat(63), "n".repeat(63), "linkerd", "c".repeat(63) + ".local");
+    KeyPair workload = KeyPairs.generateP256();
+    CertificateRequest csr = CertificateRequests.parse(CertificateRequests.create(longName, workload));
+    assertThat(csr.problemNaming(longName)).isNull();
+    Instant now = Instant.now();
+
+    IssuedCertificate leaf = issuer.issueLeaf(longName, csr.publicKey(), now, Duration.ofHours(1), Duration.ZERO);
+
+    anchors.verifyIdentity(leaf.chain(), longName, now);
+    assertThat(leaf.leaf().getSubjectX500Principal().getName()).isEqualTo("CN=" + longName);
+    Pem.writeCertificates(dir.resolve("ca.crt"), anchors.anchors());
+    Pem.writeCertificates(dir.resolve("leaf.crt"), leaf.chain());
+    Process openssl = new ProcessBuilder("openssl", "verify", "-CAfile", dir.resolve("ca.crt").toString(),
+            "-untrusted", dir.resolve("leaf.crt").toString(), dir.resolve("leaf.crt").toString())
+        .redirectErrorStream(true).start();
+    assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(openssl.getInputStream().readAllBytes());
+    assertThat(output).contains("leaf.crt: OK");
+  }
+
+  @Test
+  void caAndLeafSubjectsAreOneUtf8Cn() throws Exception {
+    IssuedCertificate leaf =
+        issuer.issueLeaf(WEB, KeyPairs.generateP256().getPublic(), NOW, Duration.ofHours(24), Duration.ZERO);
+
+    // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3, UTF8String } } }, as the "CN=..." parser made it.
+    for (var certificate : List.of(root.certificate(), issuer.certificate(), leaf.leaf())) {
+      byte[] subject = certificate.getSubjectX500Principal().getEncoded();
+      String cn = certificate.getSubjectX500Principal().getName().substring("CN=".length());
+      assertThat(subject).isEqualTo(Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String(cn)))));
+    }
+  }
+
+  @Test
   void leafFromAnotherAnchorIsRejected() {
     CertificateAuthority otherRoot =
         CertificateAuthority.createRoot(CaProfile.root("other"), KeyPairs.generateP256(), NOW);
