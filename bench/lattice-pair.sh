@@ -32,20 +32,23 @@ JAVA=$JAVA_HOME/bin/java
 CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 
 # Sidecar-sized JVM (each choice measured, see docs/performance.md):
-# - C1 only (TieredStopAtLevel=1, one compiler thread): on two busy shared cores C2 took well over
-#   20 s to warm the data path (3-5x the steady CPU per request meanwhile) and its compiler arenas
-#   cost ~30 MB of RSS. Fully warmed C2 code is faster; pass LATTICE_JAVA_OPTS to compare.
-# - 16 MB heap with a 4 MB young generation: the proxy keeps little live data (~10 MB after start),
-#   and every heap page touched during start-up stays resident, so the cap bounds RSS directly.
-# - compact object headers (8-byte headers): a few MB less idle RSS in our measurements.
+# - C2 only (-TieredCompilation, one compiler thread): about half of C1's CPU per request once the
+#   data path is compiled; without the C1 tier there is no profiled C1 code and fewer profiles, so
+#   code cache and metaspace stay near C1-only's. The compiler's arenas are malloc'd and freed per
+#   compilation: the native heap is trimmed every 250 ms so a big compilation's memory goes back.
+# - 12 MB heap with a 3 MB young generation: the proxy keeps ~3 MB live after start (no
+#   BouncyCastle in the process), and every heap page touched stays resident, so the cap bounds RSS.
+# - compact object headers (8-byte headers): a few MB less RSS.
 # - serial GC, one CPU's worth of GC threads, small stacks and code cache. (Netty 4.2's default
 #   adaptive allocator ignores the pooled allocator's arena settings, so none are passed.)
-JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx16m -Xmn4m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
+JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx12m -Xmn3m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
  -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:ActiveProcessorCount=1 -Xss256k \
- -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
+ -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
+ -XX:TrimNativeHeapInterval=250 \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
-# glibc: one malloc arena per thread would add tens of MB of RSS for nothing.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# glibc: one malloc arena per thread would add tens of MB of RSS for nothing; one arena keeps the
+# compiler thread's freed memory where the trimmer returns it.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
 CORES=${LATTICE_CORES:-1}
 
 {
@@ -92,4 +95,26 @@ env LINKERD2_PROXY_CORES="$CORES" \
 pids+=($!); echo "A $!" >> "$PIDFILE"
 
 echo "lattice pair: A pid ${pids[1]} (entry $OUT_ADDRS), B pid ${pids[0]} (mTLS :$BENCH_HOP); logs in $WORK"
+
+# Self warm-up. The harness warms every setup with 8 HTTP/1.1 connections only (wrk), so with C2
+# the code that serves h2c clients, and the shapes of 64 connections, would be compiled during the
+# first measured tests. For WARMUP seconds right after start -- while the harness is still in its
+# own warm-up phase, which lasts WARMUP seconds per setup, so it never overlaps a measurement --
+# the pair serves 64 HTTP/1.1 connections and 16 h2c connections with 4 streams each.
+# LATTICE_SELF_WARMUP=0 turns it off.
+if [ "${LATTICE_SELF_WARMUP:-1}" = 1 ] && command -v h2load >/dev/null; then
+  warm_seconds=${WARMUP:-2}
+  (
+    for _ in $(seq 100); do
+      curl -s -o /dev/null "http://127.0.0.1:$BENCH_ENTRY_H1/" && break
+      sleep 0.1
+    done
+    h2load --h1 -c64 -D "$warm_seconds" "http://127.0.0.1:$BENCH_ENTRY_H1/" > "$WORK/self-warmup-h1.log" 2>&1 &
+    if [ -n "$BENCH_ENTRY_H2" ]; then
+      h2load -c16 -m4 -D "$warm_seconds" "http://127.0.0.1:$BENCH_ENTRY_H2/" > "$WORK/self-warmup-h2.log" 2>&1
+    fi
+    wait
+  ) &
+  pids+=($!)
+fi
 wait
