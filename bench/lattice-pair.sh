@@ -97,23 +97,31 @@ pids+=($!); echo "A $!" >> "$PIDFILE"
 echo "lattice pair: A pid ${pids[1]} (entry $OUT_ADDRS), B pid ${pids[0]} (mTLS :$BENCH_HOP); logs in $WORK"
 
 # Self warm-up. The harness warms every setup with 8 HTTP/1.1 connections only (wrk), so with C2
-# the code that serves h2c clients, and the shapes of 64 connections, would be compiled during the
-# first measured tests. For WARMUP seconds right after start -- while the harness is still in its
-# own warm-up phase, which lasts WARMUP seconds per setup, so it never overlaps a measurement --
-# the pair serves 64 HTTP/1.1 connections and 16 h2c connections with 4 streams each.
+# the code that serves h2c clients, and the shapes of 64 connections or of one request at a time,
+# would be compiled during the first measured tests. For WARMUP seconds right after start -- while
+# the harness is still in its own warm-up phase, which lasts WARMUP seconds per setup, so it never
+# overlaps a measurement -- the pair serves 64 HTTP/1.1 connections and 16 h2c connections with 4
+# streams each, then, for the last quarter, 10 connections of each at 100 requests per second.
 # LATTICE_SELF_WARMUP=0 turns it off.
 if [ "${LATTICE_SELF_WARMUP:-1}" = 1 ] && command -v h2load >/dev/null; then
-  warm_seconds=${WARMUP:-2}
+  busy_seconds=$(( ${WARMUP:-2} * 3 / 4 ))
+  calm_seconds=$(( ${WARMUP:-2} - busy_seconds ))
+  log=$WORK/self-warmup.log
+  h1=http://127.0.0.1:$BENCH_ENTRY_H1/
+  h2=${BENCH_ENTRY_H2:+http://127.0.0.1:$BENCH_ENTRY_H2/}
   (
     for _ in $(seq 100); do
-      curl -s -o /dev/null "http://127.0.0.1:$BENCH_ENTRY_H1/" && break
+      curl -s -o /dev/null "$h1" && break
       sleep 0.1
     done
-    h2load --h1 -c64 -D "$warm_seconds" "http://127.0.0.1:$BENCH_ENTRY_H1/" > "$WORK/self-warmup-h1.log" 2>&1 &
-    if [ -n "$BENCH_ENTRY_H2" ]; then
-      h2load -c16 -m4 -D "$warm_seconds" "http://127.0.0.1:$BENCH_ENTRY_H2/" > "$WORK/self-warmup-h2.log" 2>&1
-    fi
+    h2load --h1 -c64 -D "$busy_seconds" "$h1" >> "$log" 2>&1 &
+    [ -z "$h2" ] || h2load -c16 -m4 -D "$busy_seconds" "$h2" >> "$log" 2>&1 &
     wait
+    if [ "$calm_seconds" -gt 0 ]; then
+      h2load --h1 -c10 --rps 10 -D "$calm_seconds" "$h1" >> "$log" 2>&1 &
+      [ -z "$h2" ] || h2load -c10 --rps 10 -D "$calm_seconds" "$h2" >> "$log" 2>&1 &
+      wait
+    fi
   ) &
   pids+=($!)
 fi
