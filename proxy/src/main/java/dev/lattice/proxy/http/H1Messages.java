@@ -1,9 +1,12 @@
 package dev.lattice.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -120,6 +124,14 @@ final class H1Messages {
     } catch (NumberFormatException e) {
       return 502;
     }
+  }
+
+  /**
+   * The last chunk of a body, without trailers. The shared empty trailer block spares a header map
+   * per response; nothing writes trailers into a chunk made here (trailers get their own).
+   */
+  static LastHttpContent lastContent(ByteBuf data) {
+    return new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE);
   }
 
   /** Trailers (or any header block without pseudo-headers) from HTTP/1 to HTTP/2. */
