@@ -159,8 +159,15 @@ final class H1Messages {
     }
   }
 
-  /** Names are usually lower case already (HTTP/2 peers, most clients); only then is no copy made. */
+  /**
+   * Common names map to their constants in any case; others are copied only when they are not
+   * lower case already.
+   */
   private static AsciiString lowerCase(CharSequence name) {
+    AsciiString known = KnownHeaderNames.lookup(name);
+    if (known != null) {
+      return known;
+    }
     if (name instanceof AsciiString a) {
       return a.toLowerCase();
     }
