@@ -238,7 +238,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     private void writeData(ByteBuf data, boolean end, BodySource source) {
       int n = data.readableBytes();
       requestDone = end;
-      HttpContent content = end ? new DefaultLastHttpContent(data) : new DefaultHttpContent(data);
+      HttpContent content = end ? H1Messages.lastContent(data) : new DefaultHttpContent(data);
       client.ctx.write(content, client.ctx.newPromise()).addListener(f -> source.consumed(n));
       if (end) {
         maybeFinish();
@@ -286,10 +286,10 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           // The client hears the end now, in the HEADERS frame; the decoder's empty end follows.
           responseDone = true;
           awaitingEmptyEnd = true;
-          deliver(() -> listener.responseHead(h, true));
+          deliverHead(h, true);
           return;
         }
-        deliver(() -> listener.responseHead(h, false));
+        deliverHead(h, false);
         return;
       }
       if (msg instanceof HttpContent content) {
@@ -344,17 +344,38 @@ final class H1Client extends ChannelInboundHandlerAdapter {
       if (unacked > HIGH_WATER && !end) {
         client.channel.config().setAutoRead(false);
       }
-      deliver(() -> listener.responseData(data, end, this));
+      EventLoop to = listener.loop();
+      if (to.inEventLoop()) {
+        listener.responseData(data, end, this); // the usual case: no task object per chunk
+      } else {
+        to.execute(() -> listener.responseData(data, end, this));
+      }
+    }
+
+    private void deliverHead(Http2Headers h, boolean end) {
+      EventLoop to = listener.loop();
+      if (to.inEventLoop()) {
+        listener.responseHead(h, end); // the usual case: no task object per response
+      } else {
+        to.execute(() -> listener.responseHead(h, end));
+      }
     }
 
     @Override
     public void consumed(int bytes) {
-      onLoop(() -> {
-        unacked -= bytes;
-        if (client != null && client.call == this && unacked < LOW_WATER && !client.channel.config().isAutoRead()) {
-          client.channel.config().setAutoRead(true);
-        }
-      });
+      EventLoop home = loop;
+      if (home.inEventLoop()) {
+        acknowledge(bytes); // once per response chunk: no task object unless another loop calls
+      } else {
+        home.execute(() -> acknowledge(bytes));
+      }
+    }
+
+    private void acknowledge(int bytes) {
+      unacked -= bytes;
+      if (client != null && client.call == this && unacked < LOW_WATER && !client.channel.config().isAutoRead()) {
+        client.channel.config().setAutoRead(true);
+      }
     }
 
     private void maybeFinish() {

@@ -1,9 +1,12 @@
 package dev.lattice.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -122,6 +126,14 @@ final class H1Messages {
     }
   }
 
+  /**
+   * The last chunk of a body, without trailers. The shared empty trailer block spares a header map
+   * per response; nothing writes trailers into a chunk made here (trailers get their own).
+   */
+  static LastHttpContent lastContent(ByteBuf data) {
+    return new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE);
+  }
+
   /** Trailers (or any header block without pseudo-headers) from HTTP/1 to HTTP/2. */
   static Http2Headers trailers(HttpHeaders trailers) {
     Http2Headers h = new DefaultHttp2Headers(false, trailers.size());
@@ -147,8 +159,15 @@ final class H1Messages {
     }
   }
 
-  /** Names are usually lower case already (HTTP/2 peers, most clients); only then is no copy made. */
+  /**
+   * Common names map to their constants in any case; others are copied only when they are not
+   * lower case already.
+   */
   private static AsciiString lowerCase(CharSequence name) {
+    AsciiString known = KnownHeaderNames.lookup(name);
+    if (known != null) {
+      return known;
+    }
     if (name instanceof AsciiString a) {
       return a.toLowerCase();
     }

@@ -248,7 +248,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
   @Override
   public void responseData(ByteBuf data, boolean endOfStream, BodySource source) {
     int n = data.readableBytes();
-    HttpContent content = endOfStream ? new DefaultLastHttpContent(data) : new DefaultHttpContent(data);
+    HttpContent content = endOfStream ? H1Messages.lastContent(data) : new DefaultHttpContent(data);
     if (source == BodySource.NONE) {
       ctx.write(content, ctx.voidPromise());
     } else {

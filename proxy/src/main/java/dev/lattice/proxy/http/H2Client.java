@@ -258,7 +258,16 @@ final class H2Client extends Http2FrameAdapter {
         if (endOfStream) {
           done = true;
         }
-        deliver(() -> listener.responseHead(headers, endOfStream));
+        if (listener.loop().inEventLoop()) {
+          // The usual case (client and upstream on one loop): no task object per response.
+          try {
+            listener.responseHead(headers, endOfStream);
+          } catch (RuntimeException e) {
+            relayFailed(e);
+          }
+        } else {
+          deliver(() -> listener.responseHead(headers, endOfStream));
+        }
         return;
       }
       done = true;
@@ -275,7 +284,15 @@ final class H2Client extends Http2FrameAdapter {
       if (endOfStream) {
         done = true;
       }
-      deliver(() -> listener.responseData(data, endOfStream, this));
+      if (listener.loop().inEventLoop()) {
+        try {
+          listener.responseData(data, endOfStream, this);
+        } catch (RuntimeException e) {
+          relayFailed(e);
+        }
+      } else {
+        deliver(() -> listener.responseData(data, endOfStream, this));
+      }
     }
 
     /** The stream closed; anything but a completed response is a failure the listener must hear. */
@@ -295,20 +312,27 @@ final class H2Client extends Http2FrameAdapter {
 
     @Override
     public void consumed(int bytes) {
-      onLoop(() -> {
-        Http2Stream stream = conn.connection.stream(id);
-        if (stream == null) {
-          return;
-        }
-        try {
-          if (conn.connection.local().flowController().consumeBytes(stream, bytes)) {
-            conn.flush();
-          }
-        } catch (Http2Exception e) {
-          conn.handler.resetStream(conn.ctx, id, Http2Error.FLOW_CONTROL_ERROR.code(), conn.ctx.voidPromise());
+      // Called once per response DATA frame: no task object unless another loop calls.
+      if (home.inEventLoop()) {
+        returnWindow(bytes);
+      } else {
+        home.execute(() -> returnWindow(bytes));
+      }
+    }
+
+    private void returnWindow(int bytes) {
+      Http2Stream stream = conn.connection.stream(id);
+      if (stream == null) {
+        return;
+      }
+      try {
+        if (conn.connection.local().flowController().consumeBytes(stream, bytes)) {
           conn.flush();
         }
-      });
+      } catch (Http2Exception e) {
+        conn.handler.resetStream(conn.ctx, id, Http2Error.FLOW_CONTROL_ERROR.code(), conn.ctx.voidPromise());
+        conn.flush();
+      }
     }
 
     private void deliver(Runnable r) {
@@ -328,14 +352,18 @@ final class H2Client extends Http2FrameAdapter {
       try {
         r.run();
       } catch (RuntimeException e) {
-        log.warn("relaying a response failed inside the proxy; abandoning the request", e);
-        try {
-          listener.responseAborted();
-        } catch (RuntimeException ignored) {
-          // Already logged above; the exchange is gone either way.
-        }
-        cancel(); // on the connection's loop: resets the stream and drops what else arrives for it
+        relayFailed(e);
       }
+    }
+
+    private void relayFailed(RuntimeException e) {
+      log.warn("relaying a response failed inside the proxy; abandoning the request", e);
+      try {
+        listener.responseAborted();
+      } catch (RuntimeException ignored) {
+        // Already logged above; the exchange is gone either way.
+      }
+      cancel(); // on the connection's loop: resets the stream and drops what else arrives for it
     }
 
     /** Runs on the connection's loop, in call order (before the connection exists too). */
