@@ -403,9 +403,6 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     private void onLoop(Runnable r) {
       Loops.run(loop, r);
     }
-
-
-
   }
 
 }
