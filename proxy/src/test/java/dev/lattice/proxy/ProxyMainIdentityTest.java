@@ -88,7 +88,10 @@ class ProxyMainIdentityTest {
           "LATTICE_PROXY_DISCOVERY_FILE", dir.resolve("discovery.txt").toString()));
 
       ProxyMainTest.Proc procB = ProxyMainTest.Proc.start(b);
-      ProxyMainTest.Proc procA = ProxyMainTest.Proc.start(a);
+      // Proxy A's class loading is logged: a certified proxy must not have loaded BouncyCastle,
+      // whose signed jar keeps megabytes of verification data in a sidecar-sized heap.
+      Path classLog = dir.resolve("proxy-a-classes.log");
+      ProxyMainTest.Proc procA = ProxyMainTest.Proc.start(a, List.of("-Xlog:class+load=info:file=" + classLog));
       try {
         // No identity service yet: both report not ready, and the outbound accepts nothing.
         assertThat(status(adminA, "/ready")).isEqualTo("503");
@@ -115,6 +118,11 @@ class ProxyMainIdentityTest {
               + "srv_name=\"all-authenticated\"[^}]*authz_name=\"all-authenticated\"[^}]*client_id=\""
               + FRONTEND.value().replace(".", "\\.") + "\"[^}]*} 1");
           assertThat(metricsB).contains("process_start_time_seconds");
+
+          String loaded = Files.readString(classLog);
+          assertThat(loaded).as("the log covers building the CSR and reading PEM")
+              .contains("dev.lattice.pki.CertificateRequests ").contains("dev.lattice.pki.Pem ");
+          assertThat(loaded).as("BouncyCastle classes loaded by a certified proxy").doesNotContain("org.bouncycastle");
         }
       } finally {
         procA.process().destroyForcibly();

@@ -131,16 +131,19 @@ class ProxyMainTest {
     return "http://127.0.0.1:" + entryPort + path;
   }
 
-
-
   /** A ProxyMain child JVM whose output lines are collected. */
   record Proc(Process process, ConcurrentLinkedQueue<String> lines) {
     static Proc start(Map<String, String> env) throws Exception {
+      return start(env, List.of());
+    }
+
+    static Proc start(Map<String, String> env, List<String> jvmOptions) throws Exception {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
           // The proxy turns leak detection off by default; these tests assert that nothing leaks.
-          "-Dio.netty.leakDetection.level=simple",
-          "-cp", System.getProperty("java.class.path"), ProxyMain.class.getName()));
+          "-Dio.netty.leakDetection.level=simple"));
+      cmd.addAll(jvmOptions);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ProxyMain.class.getName()));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().putAll(env);
       Process p = pb.start();
