@@ -26,6 +26,7 @@ public record ProxyConfig(
     Duration outboundDetectTimeout,
     Duration inboundConnectTimeout,
     Duration outboundConnectTimeout,
+    Duration outboundIdleTimeout,
     Set<Integer> opaquePorts,
     Duration shutdownGrace,
     int eventLoopThreads,
@@ -41,6 +42,8 @@ public record ProxyConfig(
   public static final String OUTBOUND_LISTEN_ADDRS = "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS";
   public static final String INBOUND_CONNECT_TIMEOUT = "LINKERD2_PROXY_INBOUND_CONNECT_TIMEOUT";
   public static final String OUTBOUND_CONNECT_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT";
+  /** How long an outbound destination's upstreams outlive the last client connection that used them. */
+  public static final String OUTBOUND_DISCOVERY_IDLE_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_DISCOVERY_IDLE_TIMEOUT";
   public static final String CORES = "LINKERD2_PROXY_CORES";
 
   // Lattice-only variables.
@@ -85,6 +88,7 @@ public record ProxyConfig(
     Duration outDetect = r.duration(ProxyEnv.OUTBOUND_DETECT_TIMEOUT, Duration.ofSeconds(10));
     Duration inConnect = r.duration(INBOUND_CONNECT_TIMEOUT, Duration.ofMillis(300));
     Duration outConnect = r.duration(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(1));
+    Duration outIdle = r.duration(OUTBOUND_DISCOVERY_IDLE_TIMEOUT, Duration.ofSeconds(5));
     Set<Integer> opaque = r.ports(ProxyEnv.INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION, DEFAULT_OPAQUE_PORTS);
     Duration grace = r.duration(ProxyEnv.SHUTDOWN_GRACE_PERIOD, Duration.ofMinutes(2));
     int threads = r.integer(CORES, Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
@@ -101,7 +105,7 @@ public record ProxyConfig(
       return Optional.of(parsed.getAddress());
     });
     r.finish();
-    return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, opaque, grace,
+    return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle, opaque, grace,
         threads, identity, discovery, origDst, source);
   }
 

@@ -55,8 +55,8 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     this.tcpMetrics = tcpMetrics;
     this.httpMetrics = httpMetrics;
     this.drain = drain;
-    this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout());
-    this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout());
+    this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout());
+    this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout());
   }
 
   @Override
@@ -95,17 +95,17 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
       switch (protocol) {
         case OPAQUE -> forward(ctx.channel(), endpoint);
         case H2 -> {
-          OutboundRoutes routes = routes(endpoint);
+          OutboundRoutes routes = routes(ctx.channel(), endpoint);
           HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
         }
-        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(endpoint));
+        case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
         case HTTP1_UPGRADE -> {
           // The relay cannot switch protocols mid-connection: to an unmeshed destination the
           // bytes go as they are. Meshed, the request stays HTTP (and under the peer's policy).
           if (endpoint.meshed().isEmpty()) {
             forward(ctx.channel(), endpoint);
           } else {
-            HttpServers.http1(ctx.pipeline(), routes(endpoint));
+            HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
           }
         }
       }
@@ -113,14 +113,14 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     ch.config().setAutoRead(true);
   }
 
-  /** Called once per client connection: resolves its upstreams and request series. */
-  private OutboundRoutes routes(Endpoint endpoint) {
+  /** Called once per client connection: resolves its upstreams (held while it is open) and request series. */
+  private OutboundRoutes routes(Channel client, Endpoint endpoint) {
     Labels dst = dstLabels(endpoint);
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, Labels.of("direction", "outbound"),
         targetLabels(endpoint.target()).and(clientTls(endpoint).labels()).and(endpoint.dstLabels()));
     return endpoint.meshed().isPresent()
-        ? OutboundRoutes.meshed(peers.http2(endpoint, dst), targets)
-        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst), targets);
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets)
+        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets);
   }
 
   private void forward(Channel ch, Endpoint endpoint) {

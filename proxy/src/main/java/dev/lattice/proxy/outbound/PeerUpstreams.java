@@ -5,39 +5,39 @@ import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.TransportHeader;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One multiplexed mTLS HTTP/2 connection per meshed endpoint (peer proxy and target port), shared
- * by every client connection of this proxy. The transport header names the port and HTTP/2.
+ * by every client connection of this proxy and closed once no client connection has used it for
+ * the outbound idle timeout. The transport header names the port and HTTP/2.
  */
 final class PeerUpstreams {
-  private final Connector connector;
-  private final EventLoopGroup group;
-  private final Duration connectTimeout;
-  private final Map<Key, H2Upstream> peers = new ConcurrentHashMap<>();
+  private final SharedUpstreams<Key, H2Upstream> peers;
 
-  private record Key(Endpoint.Meshed peer, int port) {}
+  /** Labels are part of the key: the connection's metrics carry them. */
+  private record Key(Endpoint.Meshed peer, int port, Labels dstLabels) {}
 
-  PeerUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout) {
-    this.connector = connector;
-    this.group = group;
-    this.connectTimeout = connectTimeout;
+  PeerUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration idleTimeout) {
+    this.peers = new SharedUpstreams<>(
+        key -> new H2Upstream(loop -> connector.mesh(loop, key.peer(),
+            TransportHeader.http(key.port(), TransportHeader.SessionProtocol.HTTP2), connectTimeout, key.dstLabels()),
+            group.next()),
+        H2Upstream::close, idleTimeout,
+        (task, delay) -> group.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
-  H2Upstream http2(Endpoint endpoint, Labels dstLabels) {
-    Endpoint.Meshed peer = endpoint.meshed().orElseThrow();
-    int port = endpoint.target().port();
-    return peers.computeIfAbsent(new Key(peer, port), k -> new H2Upstream(
-        loop -> connector.mesh(loop, peer, TransportHeader.http(port, TransportHeader.SessionProtocol.HTTP2),
-            connectTimeout, dstLabels),
-        group.next()));
+  /** The connection for {@code endpoint}, held for as long as {@code client} is open. */
+  H2Upstream http2(Endpoint endpoint, Labels dstLabels, Channel client) {
+    var lease = peers.acquire(new Key(endpoint.meshed().orElseThrow(), endpoint.target().port(), dstLabels));
+    client.closeFuture().addListener(f -> lease.release());
+    return lease.value();
   }
 
   void close() {
-    peers.values().forEach(H2Upstream::close);
+    peers.closeAll();
   }
 }

@@ -4,26 +4,24 @@ import dev.lattice.proxy.http.H1Pool;
 import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plaintext HTTP connections to unmeshed destinations, per destination address and shared by every
  * client connection of this proxy: a pool of HTTP/1.1 connections (Linkerd's defaults: idle
  * timeout 3 s, at most 10 000 idle) and one h2c connection, each opened on first use. No TLS and
- * no {@code l5d-orig-proto} upgrade: the destination has no proxy to undo it.
+ * no {@code l5d-orig-proto} upgrade: the destination has no proxy to undo it. A destination no
+ * client connection has used for the outbound idle timeout is closed and forgotten.
  */
 final class PlainUpstreams {
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
   static final int MAX_IDLE = 10_000;
 
-  private final Connector connector;
-  private final EventLoopGroup group;
-  private final Duration connectTimeout;
-  private final Map<Key, Target> targets = new ConcurrentHashMap<>();
+  private final SharedUpstreams<Key, Target> targets;
 
   /** Labels are part of the key: discovery may label the same address differently later. */
   private record Key(InetSocketAddress address, Labels dstLabels) {}
@@ -36,23 +34,26 @@ final class PlainUpstreams {
     }
   }
 
-  PlainUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout) {
-    this.connector = connector;
-    this.group = group;
-    this.connectTimeout = connectTimeout;
+  PlainUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration unusedTimeout) {
+    this.targets = new SharedUpstreams<>(
+        key -> new Target(
+            new H1Pool(loop -> connector.plain(loop, key.address(), connectTimeout, key.dstLabels()), IDLE_TIMEOUT, MAX_IDLE),
+            new H2Upstream(loop -> connector.plain(loop, key.address(), connectTimeout, key.dstLabels()), group.next())),
+        Target::close, unusedTimeout,
+        (task, delay) -> group.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   /**
-   * The upstreams of {@code address}; their connections are counted under {@code dstLabels}
-   * (peer="dst"). Called once per client connection, not per request.
+   * The upstreams of {@code address}, held for as long as {@code client} is open; their connections
+   * are counted under {@code dstLabels} (peer="dst"). Called once per client connection, not per request.
    */
-  Target of(InetSocketAddress address, Labels dstLabels) {
-    return targets.computeIfAbsent(new Key(address, dstLabels), k -> new Target(
-        new H1Pool(loop -> connector.plain(loop, address, connectTimeout, dstLabels), IDLE_TIMEOUT, MAX_IDLE),
-        new H2Upstream(loop -> connector.plain(loop, address, connectTimeout, dstLabels), group.next())));
+  Target of(InetSocketAddress address, Labels dstLabels, Channel client) {
+    var lease = targets.acquire(new Key(address, dstLabels));
+    client.closeFuture().addListener(f -> lease.release());
+    return lease.value();
   }
 
   void close() {
-    targets.values().forEach(Target::close);
+    targets.closeAll();
   }
 }

@@ -1,0 +1,117 @@
+package dev.lattice.proxy.outbound;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Upstreams (a peer's HTTP/2 connection, a destination's pools) shared by the client connections
+ * that use them, and closed once none has used them for {@code idleTimeout} — Linkerd's outbound
+ * discovery idle timeout (5 s by default). Without it every address a workload ever called kept
+ * its entry, and a meshed peer its connection, for the proxy's whole life: with pod churn that is
+ * an unbounded map of stale destinations.
+ *
+ * <p>Counting and eviction happen inside the map's per-key atomic updates, so a client that
+ * arrives while an eviction is due either keeps the entry alive or gets a fresh one — never a
+ * closed one.
+ */
+final class SharedUpstreams<K, V> {
+  private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
+  private final Function<K, V> open;
+  private final Consumer<V> close;
+  private final Duration idleTimeout;
+  private final BiConsumer<Runnable, Duration> later;
+
+  /**
+   * @param later runs a task after a delay (an event loop group's {@code schedule}; a fake in tests)
+   */
+  SharedUpstreams(Function<K, V> open, Consumer<V> close, Duration idleTimeout, BiConsumer<Runnable, Duration> later) {
+    this.open = open;
+    this.close = close;
+    this.idleTimeout = idleTimeout;
+    this.later = later;
+  }
+
+  /** One client's use of the upstream for {@code key}: opened if needed, kept until released. */
+  Lease<K, V> acquire(K key) {
+    Entry<V> entry = entries.compute(key, (k, current) -> {
+      Entry<V> e = current != null ? current : new Entry<>(open.apply(k));
+      e.users++;
+      return e;
+    });
+    return new Lease<>(this, key, entry);
+  }
+
+  /** How many upstreams are kept (for tests and diagnostics). */
+  int size() {
+    return entries.size();
+  }
+
+  /** Closes everything, used or not (proxy shutdown). */
+  void closeAll() {
+    entries.values().forEach(e -> close.accept(e.value));
+    entries.clear();
+  }
+
+  private void release(K key, Entry<V> entry) {
+    entries.computeIfPresent(key, (k, current) -> {
+      if (current == entry) {
+        current.users--;
+      }
+      return current;
+    });
+    later.accept(() -> evictIfUnused(key, entry), idleTimeout);
+  }
+
+  private void evictIfUnused(K key, Entry<V> entry) {
+    boolean[] evicted = {false};
+    entries.computeIfPresent(key, (k, current) -> {
+      if (current == entry && current.users == 0) {
+        evicted[0] = true;
+        return null;
+      }
+      return current;
+    });
+    if (evicted[0]) {
+      close.accept(entry.value); // outside the map's lock: closing may take the upstream's own
+    }
+  }
+
+  /** Mutated only inside the map's atomic per-key updates. */
+  private static final class Entry<V> {
+    final V value;
+    int users;
+
+    Entry(V value) {
+      this.value = value;
+    }
+  }
+
+  /** A client's hold on an upstream; releasing twice counts once. */
+  static final class Lease<K, V> {
+    private final SharedUpstreams<K, V> owner;
+    private final K key;
+    private final Entry<V> entry;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private Lease(SharedUpstreams<K, V> owner, K key, Entry<V> entry) {
+      this.owner = owner;
+      this.key = key;
+      this.entry = entry;
+    }
+
+    V value() {
+      return entry.value;
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        owner.release(key, entry);
+      }
+    }
+  }
+}
