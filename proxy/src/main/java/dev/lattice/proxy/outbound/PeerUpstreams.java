@@ -32,9 +32,7 @@ final class PeerUpstreams {
 
   /** The connection for {@code endpoint}, held for as long as {@code client} is open. */
   H2Upstream http2(Endpoint endpoint, Labels dstLabels, Channel client) {
-    var lease = peers.acquire(new Key(endpoint.meshed().orElseThrow(), endpoint.target().port(), dstLabels));
-    client.closeFuture().addListener(f -> lease.release());
-    return lease.value();
+    return peers.heldBy(client, new Key(endpoint.meshed().orElseThrow(), endpoint.target().port(), dstLabels));
   }
 
   void close() {

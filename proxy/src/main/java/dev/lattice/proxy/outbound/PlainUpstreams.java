@@ -48,9 +48,7 @@ final class PlainUpstreams {
    * are counted under {@code dstLabels} (peer="dst"). Called once per client connection, not per request.
    */
   Target of(InetSocketAddress address, Labels dstLabels, Channel client) {
-    var lease = targets.acquire(new Key(address, dstLabels));
-    client.closeFuture().addListener(f -> lease.release());
-    return lease.value();
+    return targets.heldBy(client, new Key(address, dstLabels));
   }
 
   void close() {

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.outbound;
 
+import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,13 @@ final class SharedUpstreams<K, V> {
       return e;
     });
     return new Lease<>(this, key, entry);
+  }
+
+  /** The upstream for {@code key}, held for as long as {@code client} is open. */
+  V heldBy(Channel client, K key) {
+    Lease<K, V> lease = acquire(key);
+    client.closeFuture().addListener(f -> lease.release());
+    return lease.value();
   }
 
   /** How many upstreams are kept (for tests and diagnostics). */
