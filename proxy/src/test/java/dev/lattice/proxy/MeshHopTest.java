@@ -9,6 +9,7 @@ import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.ProxyPair;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
+import dev.lattice.proxy.testing.UnansweredListener;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -233,31 +234,14 @@ class MeshHopTest {
       assertThat(grpc.out()).containsIgnoringCase("grpc-status: 14");
       assertThat(grpc.out()).containsIgnoringCase("l5d-proxy-error:");
 
-      // A listener whose accept queue is full never answers SYNs: connects time out.
-      try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        List<Socket> fillers = new ArrayList<>();
-        try {
-          for (int i = 0; i < 8; i++) {
-            Socket f = new Socket();
-            try {
-              f.connect(full.getLocalSocketAddress(), 200);
-              fillers.add(f);
-            } catch (java.io.IOException e) {
-              f.close();
-              break;
-            }
-          }
-          InetSocketAddress target504 = new InetSocketAddress("127.0.0.1", 10);
-          pair.meshedBehind(target504, (InetSocketAddress) full.getLocalSocketAddress(), TestPki.SERVER, false);
-          pair.target.set(target504);
-          Processes.Result t = Processes.run("curl", "-sS", "-D", "-", pair.entryUrl("/x"));
-          assertThat(t.out()).startsWith("HTTP/1.1 504");
-          assertThat(t.out()).containsIgnoringCase("l5d-proxy-error: connect timed out");
-        } finally {
-          for (Socket f : fillers) {
-            f.close();
-          }
-        }
+      // Connecting to a listener that never answers times out: 504.
+      try (UnansweredListener unanswered = new UnansweredListener()) {
+        InetSocketAddress target504 = new InetSocketAddress("127.0.0.1", 10);
+        pair.meshedBehind(target504, unanswered.address(), TestPki.SERVER, false);
+        pair.target.set(target504);
+        Processes.Result t = Processes.run("curl", "-sS", "-D", "-", pair.entryUrl("/x"));
+        assertThat(t.out()).startsWith("HTTP/1.1 504");
+        assertThat(t.out()).containsIgnoringCase("l5d-proxy-error: connect timed out");
       }
     } finally {
       pair.target.set(app.address());

@@ -10,6 +10,7 @@ import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.ProxyPair;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
+import dev.lattice.proxy.testing.UnansweredListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,9 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,35 +135,17 @@ class UnmeshedHttpTest {
 
   @Test
   void connectTimeoutGives504() throws Exception {
-    // A listener whose accept queue is full never answers SYNs: connects to it time out.
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = new ArrayList<>();
-      try {
-        for (int i = 0; i < 8; i++) {
-          Socket f = new Socket();
-          try {
-            f.connect(full.getLocalSocketAddress(), 200);
-            fillers.add(f);
-          } catch (IOException e) {
-            f.close();
-            break;
-          }
-        }
-        InetSocketAddress target = (InetSocketAddress) full.getLocalSocketAddress();
-        pair.target.set(target);
+    try (UnansweredListener unanswered = new UnansweredListener()) {
+      InetSocketAddress target = unanswered.address();
+      pair.target.set(target);
 
-        Processes.Result h1 = Processes.run("curl", "-sS", "-D", "-", pair.entryUrl("/x"));
-        assertThat(h1.out()).startsWith("HTTP/1.1 504").containsIgnoringCase("l5d-proxy-error: connect timed out");
-        Processes.Result h2 = Processes.run("curl", "-sS", "--http2-prior-knowledge", "-D", "-", pair.entryUrl("/x"));
-        assertThat(h2.out()).startsWith("HTTP/2 504").containsIgnoringCase("l5d-proxy-error: connect timed out");
+      Processes.Result h1 = Processes.run("curl", "-sS", "-D", "-", pair.entryUrl("/x"));
+      assertThat(h1.out()).startsWith("HTTP/1.1 504").containsIgnoringCase("l5d-proxy-error: connect timed out");
+      Processes.Result h2 = Processes.run("curl", "-sS", "--http2-prior-knowledge", "-D", "-", pair.entryUrl("/x"));
+      assertThat(h2.out()).startsWith("HTTP/2 504").containsIgnoringCase("l5d-proxy-error: connect timed out");
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(MetricsText.sum(pair.metricsA, "response_total",
-            with(unmeshed(target.getPort()), "status_code", "504", "classification", "failure"))).isEqualTo(2));
-      } finally {
-        for (Socket f : fillers) {
-          f.close();
-        }
-      }
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(MetricsText.sum(pair.metricsA, "response_total",
+          with(unmeshed(target.getPort()), "status_code", "504", "classification", "failure"))).isEqualTo(2));
     }
   }
 
