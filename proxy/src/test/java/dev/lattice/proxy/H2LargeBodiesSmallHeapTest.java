@@ -35,41 +35,16 @@ class H2LargeBodiesSmallHeapTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = new TestPki();
     app = new TestApp();
-    TestPki.write(dir, "a", pki.leaf(TestPki.CLIENT));
-    TestPki.write(dir, "b", pki.leaf(TestPki.SERVER));
-    pki.writeAnchors(dir.resolve("anchors.pem"));
-    int bPort = TestApp.freePort();
-    entryPort = TestApp.freePort();
-    Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + TestPki.SERVER
-        + " proxy=127.0.0.1:" + bPort + " label.service=app\n");
-    b = ProxyMainTest.Proc.start(Map.of(
-        "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:" + bPort,
-        "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0",
-        "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:0",
-        "LATTICE_PROXY_CERT_FILE", dir.resolve("b.crt").toString(),
-        "LATTICE_PROXY_KEY_FILE", dir.resolve("b.key").toString(),
-        "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", dir.resolve("anchors.pem").toString()));
-    a = ProxyMainTest.Proc.start(Map.of(
-        "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:0",
-        "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:" + entryPort,
-        "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:0",
-        "LATTICE_PROXY_STATIC_ORIG_DST", entryPort + "=127.0.0.1:" + app.port(),
-        "LATTICE_PROXY_DISCOVERY_FILE", dir.resolve("discovery.txt").toString(),
-        "LATTICE_PROXY_CERT_FILE", dir.resolve("a.crt").toString(),
-        "LATTICE_PROXY_KEY_FILE", dir.resolve("a.key").toString(),
-        "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", dir.resolve("anchors.pem").toString()));
+    ProxyMainTest.Pair pair = ProxyMainTest.Pair.start(dir, app, Map.of());
+    a = pair.a();
+    b = pair.b();
+    entryPort = pair.entryPort();
   }
 
   @AfterAll
   static void stop() {
-    if (a != null) {
-      a.process().destroyForcibly();
-    }
-    if (b != null) {
-      b.process().destroyForcibly();
-    }
+    ProxyMainTest.Pair.stop(a, b);
     app.close();
   }
 

@@ -42,44 +42,19 @@ class ProxyMainTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = new TestPki();
     app = new TestApp();
-    TestPki.write(dir, "a", pki.leaf(TestPki.CLIENT));
-    TestPki.write(dir, "b", pki.leaf(TestPki.SERVER));
-    pki.writeAnchors(dir.resolve("anchors.pem"));
-    int bPort = TestApp.freePort();
-    entryPort = TestApp.freePort();
     adminPort = TestApp.freePort();
-    Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + TestPki.SERVER
-        + " proxy=127.0.0.1:" + bPort + " label.service=app\n");
-
-    b = Proc.start(Map.of(
-        "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:" + bPort,
-        "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0",
-        "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:0",
-        "LATTICE_PROXY_CERT_FILE", dir.resolve("b.crt").toString(),
-        "LATTICE_PROXY_KEY_FILE", dir.resolve("b.key").toString(),
-        "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", dir.resolve("anchors.pem").toString()));
-    a = Proc.start(Map.of(
-        "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:0",
-        "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:" + entryPort,
+    Pair pair = Pair.start(dir, app, Map.of(
         "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:" + adminPort,
-        "LATTICE_PROXY_STATIC_ORIG_DST", entryPort + "=127.0.0.1:" + app.port(),
-        "LATTICE_PROXY_DISCOVERY_FILE", dir.resolve("discovery.txt").toString(),
-        "LATTICE_PROXY_CERT_FILE", dir.resolve("a.crt").toString(),
-        "LATTICE_PROXY_KEY_FILE", dir.resolve("a.key").toString(),
-        "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", Files.readString(dir.resolve("anchors.pem")),
         "LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD", "30s"));
+    a = pair.a();
+    b = pair.b();
+    entryPort = pair.entryPort();
   }
 
   @AfterAll
   static void stop() {
-    if (a != null) {
-      a.process.destroyForcibly();
-    }
-    if (b != null) {
-      b.process.destroyForcibly();
-    }
+    Pair.stop(a, b);
     app.close();
   }
 
@@ -129,6 +104,56 @@ class ProxyMainTest {
 
   private static String url(String path) {
     return "http://127.0.0.1:" + entryPort + path;
+  }
+
+  /**
+   * Proxy A (outbound entry on {@code entryPort}, static discovery naming {@code app} as meshed behind
+   * B) and proxy B (mTLS inbound), as child JVMs with static credentials written into {@code dir}.
+   * {@code extraA} adds to or overrides A's environment.
+   */
+  record Pair(Proc a, Proc b, int entryPort) {
+    static Pair start(Path dir, TestApp app, Map<String, String> extraA) throws Exception {
+      TestPki pki = new TestPki();
+      TestPki.write(dir, "a", pki.leaf(TestPki.CLIENT));
+      TestPki.write(dir, "b", pki.leaf(TestPki.SERVER));
+      pki.writeAnchors(dir.resolve("anchors.pem"));
+      int bPort = TestApp.freePort();
+      int entryPort = TestApp.freePort();
+      Files.writeString(dir.resolve("discovery.txt"), "127.0.0.1:" + app.port() + " identity=" + TestPki.SERVER
+          + " proxy=127.0.0.1:" + bPort + " label.service=app\n");
+      Proc b = Proc.start(Map.of(
+          "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:" + bPort,
+          "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0",
+          "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:0",
+          "LATTICE_PROXY_CERT_FILE", dir.resolve("b.crt").toString(),
+          "LATTICE_PROXY_KEY_FILE", dir.resolve("b.key").toString(),
+          "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", dir.resolve("anchors.pem").toString()));
+      Map<String, String> envA = new java.util.HashMap<>(Map.of(
+          "LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:0",
+          "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:" + entryPort,
+          "LINKERD2_PROXY_ADMIN_LISTEN_ADDR", "127.0.0.1:0",
+          "LATTICE_PROXY_STATIC_ORIG_DST", entryPort + "=127.0.0.1:" + app.port(),
+          "LATTICE_PROXY_DISCOVERY_FILE", dir.resolve("discovery.txt").toString(),
+          "LATTICE_PROXY_CERT_FILE", dir.resolve("a.crt").toString(),
+          "LATTICE_PROXY_KEY_FILE", dir.resolve("a.key").toString(),
+          "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS", dir.resolve("anchors.pem").toString()));
+      envA.putAll(extraA);
+      try {
+        return new Pair(Proc.start(envA), b, entryPort);
+      } catch (Exception | AssertionError e) {
+        b.process().destroyForcibly();
+        throw e;
+      }
+    }
+
+    /** Kills whichever of the two started. */
+    static void stop(Proc a, Proc b) {
+      for (Proc p : new Proc[] {a, b}) {
+        if (p != null) {
+          p.process().destroyForcibly();
+        }
+      }
+    }
   }
 
   /** A ProxyMain child JVM whose output lines are collected. */
