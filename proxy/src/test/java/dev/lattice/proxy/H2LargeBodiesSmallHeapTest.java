@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.TestApp;
-import dev.lattice.proxy.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
