@@ -1,25 +1,12 @@
 package dev.lattice.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -31,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read back into the HTTP/2 shape. It goes back to its {@link H1Pool} only when both messages
  * completed and both sides allow keep-alive. Runs on the connection's loop.
  */
-final class H1Client extends ChannelInboundHandlerAdapter {
+final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Sink {
   private static final int IDLE = 0;
   private static final int BUSY = 1;
   private static final int CLOSED = 2;
@@ -42,7 +29,11 @@ final class H1Client extends ChannelInboundHandlerAdapter {
   private final Channel channel;
   private final H1Pool pool;
   private final AtomicInteger state = new AtomicInteger(BUSY);
+  private final H1Parser parser = new H1Parser(H1Parser.Kind.RESPONSE, this);
   private ChannelHandlerContext ctx;
+  private H1Output out;
+  /** Part of a response head read but not parsed yet. */
+  private ByteBuf waiting;
   private Call call;
   private long idleSince;
 
@@ -82,23 +73,71 @@ final class H1Client extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.out = new H1Output(ctx);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Call c = call;
-    if (c == null) {
+    if (call == null || !(msg instanceof ByteBuf in)) {
       // An idle connection must not speak; if it does, it leaves the pool.
       ReferenceCountUtil.release(msg);
       pool.evict(this);
       close();
       return;
     }
-    c.read((HttpObject) msg);
+    waiting = waiting == null ? in : H1Buffers.append(ctx.alloc(), waiting, in);
+    parser.parse(waiting);
+    if (waiting != null && !waiting.isReadable()) {
+      waiting.release();
+      waiting = null;
+    }
+  }
+
+  @Override
+  public void head(H1Head head, boolean endOfMessage) {
+    Call c = call;
+    if (c == null) {
+      close(); // a response nobody asked for
+      return;
+    }
+    c.head(head, endOfMessage);
+  }
+
+  @Override
+  public void body(ByteBuf data, boolean endOfMessage) {
+    Call c = call;
+    if (c == null) {
+      data.release();
+      close();
+      return;
+    }
+    c.content(data, endOfMessage);
+  }
+
+  @Override
+  public void trailers(Http2Headers trailers) {
+    Call c = call;
+    if (c == null) {
+      close();
+      return;
+    }
+    c.responseTrailers(trailers);
+  }
+
+  @Override
+  public void malformed(int status, String reason) {
+    close(); // the call hears of it as a closed connection: 502 before the head, a reset after
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    // A response delimited by the close is complete now; any other in progress is cut short.
+    parser.endOfInput();
+    if (waiting != null) {
+      waiting.release();
+      waiting = null;
+    }
+    out.discard();
     state.set(CLOSED);
     pool.evict(this);
     Call c = call;
@@ -122,7 +161,9 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     if (!channel.config().isAutoRead()) {
       channel.config().setAutoRead(true);
     }
-    if (reusable && channel.isActive() && state.compareAndSet(BUSY, IDLE)) {
+    // Bytes after the response, or a response still being read, leave the connection unusable.
+    boolean clean = !parser.inMessage() && (waiting == null || !waiting.isReadable());
+    if (reusable && clean && channel.isActive() && state.compareAndSet(BUSY, IDLE)) {
       idleSince = System.nanoTime();
       pool.giveBack(this);
     } else {
@@ -143,8 +184,6 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     private boolean requestDone;
     private boolean headDelivered;
-    private boolean skipInformationalEnd;
-    private boolean awaitingEmptyEnd;
     private boolean responseDone;
     private boolean wireDone;
     private int unacked;
@@ -165,21 +204,44 @@ final class H1Client extends ChannelInboundHandlerAdapter {
       }
       client = c;
       CharSequence mark = head.getAndRemove(MeshHeaders.ORIG_PROTO);
-      HttpVersion version = mark != null && AsciiString.of(mark).startsWith("HTTP/1.0") ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+      boolean http10 = mark != null && AsciiString.of(mark).startsWith("HTTP/1.0");
       boolean absolute = mark != null && AsciiString.of(mark).contains("absolute-form");
-      HttpRequest request = H1Messages.request(head, version, absolute, headEnds);
-      H1Messages.frameRequest(request, !headEnds);
-      if (version == HttpVersion.HTTP_1_0) {
+      headRequest = H1Parser.HEAD.contentEquals(head.method());
+      keepAlive = true; // this pool asks for keep-alive whatever the client's version
+      requestDone = headEnds;
+      c.parser.expectResponseToHead(headRequest);
+      c.out.head(encodeHead(c, http10, absolute), headEnds, !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH),
+          false);
+      early.drain(this::writeData, this::writeTrailers);
+      c.out.flush();
+    }
+
+    /** The request head as HTTP/1: origin-form (absolute-form when the client sent that), explicit framing. */
+    private ByteBuf encodeHead(H1Client c, boolean http10, boolean absolute) {
+      CharSequence path = head.path() == null ? "/" : head.path();
+      CharSequence authority = head.authority();
+      CharSequence target = absolute && authority != null
+          ? (head.scheme() == null ? "http" : head.scheme()) + "://" + authority + path
+          : path;
+      if (headEnds && head.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        head.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO); // the stream ended with its head
+      }
+      ByteBuf buf = H1Writer.buffer(c.ctx.alloc(), head, target.length());
+      H1Writer.requestLine(buf, head.method(), target, http10);
+      if (authority != null) {
+        H1Writer.field(buf, HttpHeaderNames.HOST, authority);
+      }
+      H1Writer.fields(buf, head);
+      if (!headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        H1Writer.field(buf, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+      if (http10) {
         // HTTP/1.0 closes by default; this pool keeps its connections (the client's own connection
         // is kept or closed by its proxy as the client asked).
-        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        H1Writer.field(buf, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       }
-      headRequest = HttpMethod.HEAD.equals(request.method());
-      keepAlive = HttpUtil.isKeepAlive(request);
-      requestDone = headEnds;
-      c.ctx.write(request, c.ctx.voidPromise());
-      early.drain(this::writeData, this::writeTrailers);
-      c.ctx.flush();
+      H1Writer.endHead(buf);
+      return buf;
     }
 
     void connectFailed(Throwable cause) {
@@ -201,7 +263,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           early.body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
-          client.ctx.flush();
+          client.out.flush();
         }
       });
     }
@@ -216,7 +278,7 @@ final class H1Client extends ChannelInboundHandlerAdapter {
           early.trailers(trailers);
         } else {
           writeTrailers(trailers);
-          client.ctx.flush();
+          client.out.flush();
         }
       });
     }
@@ -236,10 +298,8 @@ final class H1Client extends ChannelInboundHandlerAdapter {
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {
-      int n = data.readableBytes();
       requestDone = end;
-      HttpContent content = end ? H1Messages.lastContent(data) : new DefaultHttpContent(data);
-      client.ctx.write(content, client.ctx.newPromise()).addListener(f -> source.consumed(n));
+      client.out.data(data, end, source);
       if (end) {
         maybeFinish();
       }
@@ -247,96 +307,60 @@ final class H1Client extends ChannelInboundHandlerAdapter {
 
     private void writeTrailers(Http2Headers trailers) {
       requestDone = true;
-      LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-      H1Messages.copyRegular(trailers, last.trailingHeaders());
-      client.ctx.write(last, client.ctx.voidPromise());
+      client.out.trailers(trailers);
       maybeFinish();
     }
 
-    private void read(HttpObject msg) {
+    private void head(H1Head response, boolean endOfMessage) {
       if (cancelled) {
-        ReferenceCountUtil.release(msg);
         return;
       }
-      if (msg.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        client.close();
-        return;
+      if (response.informational()) {
+        return; // clients got their 100-continue from their own proxy; the final response follows
       }
-      if (msg instanceof HttpResponse response) {
-        int code = response.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
-          // Informational: clients got their 100-continue from their own proxy. Its (empty) end follows.
-          skipInformationalEnd = !(response instanceof FullHttpResponse);
-          ReferenceCountUtil.release(msg);
-          return;
-        }
-        boolean bodyless = headRequest || code == 204 || code == 304 || HttpUtil.getContentLength(response, -1L) == 0;
-        if (!HttpUtil.isKeepAlive(response)) {
-          keepAlive = false;
-        }
-        Http2Headers h = H1Messages.response(response);
-        if (!keepAlive) {
-          // Tell the client's side the application closes this connection (Linkerd's convention).
-          h.set(MeshHeaders.PROXY_CONNECTION, "close");
-        }
-        headDelivered = true;
-        ReferenceCountUtil.release(msg);
-        if (bodyless) {
-          // The client hears the end now, in the HEADERS frame; the decoder's empty end follows.
-          responseDone = true;
-          awaitingEmptyEnd = true;
-          deliverHead(h, true);
-          return;
-        }
-        deliverHead(h, false);
-        return;
+      if (!response.keepAlive()) {
+        keepAlive = false;
       }
-      if (msg instanceof HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (skipInformationalEnd && last) {
-          skipInformationalEnd = false;
-          content.release();
-          return;
-        }
-        if (awaitingEmptyEnd || responseDone || !headDelivered) {
-          content.release();
-          if (last && awaitingEmptyEnd) {
-            awaitingEmptyEnd = false;
-            wireDone = true;
-            maybeFinish();
-          }
-          return;
-        }
-        content(content);
-      } else {
-        ReferenceCountUtil.release(msg);
+      Http2Headers h = response.headers();
+      if (!keepAlive) {
+        // Tell the client's side the application closes this connection (Linkerd's convention).
+        h.set(MeshHeaders.PROXY_CONNECTION, "close");
       }
-    }
-
-    private void content(HttpContent content) {
-      ByteBuf data = content.content();
-      boolean last = content instanceof LastHttpContent;
-      if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
-        Http2Headers trailers = H1Messages.trailers(((LastHttpContent) content).trailingHeaders());
-        if (data.isReadable()) {
-          body(data, false);
-        } else {
-          data.release();
-        }
+      headDelivered = true;
+      if (endOfMessage) {
+        // The client hears the end now, in the HEADERS frame.
         responseDone = true;
         wireDone = true;
-        deliver(() -> listener.responseTrailers(trailers));
-      } else {
-        if (last) {
-          responseDone = true;
-          wireDone = true;
-        }
-        body(data, last);
+        deliverHead(h, true);
+        maybeFinish();
+        return;
       }
+      deliverHead(h, false);
+    }
+
+    private void content(ByteBuf data, boolean last) {
+      if (cancelled || responseDone || !headDelivered) {
+        data.release();
+        return;
+      }
+      if (last) {
+        responseDone = true;
+        wireDone = true;
+      }
+      body(data, last);
       if (wireDone) {
         maybeFinish();
       }
+    }
+
+    private void responseTrailers(Http2Headers trailers) {
+      if (cancelled || responseDone || !headDelivered) {
+        return;
+      }
+      responseDone = true;
+      wireDone = true;
+      deliver(() -> listener.responseTrailers(trailers));
+      maybeFinish();
     }
 
     private void body(ByteBuf data, boolean end) {

@@ -2,7 +2,6 @@ package dev.lattice.proxy.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -55,7 +54,6 @@ public final class H1Pool implements Upstream {
         return;
       }
       Channel ch = (Channel) f.getNow();
-      ch.pipeline().addLast("http1", new HttpClientCodec());
       H1Client c = new H1Client(ch, this);
       ch.pipeline().addLast("http1-client", c);
       ch.config().setAutoRead(true);

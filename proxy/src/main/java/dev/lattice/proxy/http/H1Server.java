@@ -7,47 +7,42 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The client-facing end of one HTTP/1 connection: requests one after another (pipelined ones wait
- * in the socket, or here if already read), each an {@link Exchange}; the HTTP/2-shaped response is
- * written back as HTTP/1 with explicit framing so the connection can stay open. Malformed requests
- * get a 400 and the connection closes; a drain closes it once the response in flight is done.
+ * The client-facing end of one HTTP/1 connection: requests one after another, each an
+ * {@link Exchange}; the HTTP/2-shaped response is written back as HTTP/1 with explicit framing so
+ * the connection can stay open. Bytes of pipelined requests wait here, unparsed, until the
+ * response before them is done. Malformed requests get a 4xx and the connection closes; a drain
+ * closes it once the response in flight is done.
  */
-final class H1Server extends ChannelInboundHandlerAdapter implements Downstream {
+final class H1Server extends ChannelInboundHandlerAdapter implements Downstream, H1Parser.Sink {
   /** Stop reading a request body while this much of it is still on its way upstream. */
   private static final int HIGH_WATER = 64 * 1024;
   private static final int LOW_WATER = 16 * 1024;
+  /** Stop reading while this much of the requests behind the current one is waiting. */
+  private static final int MAX_WAITING = 64 * 1024;
+  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final HttpRoutes routes;
-  private final ArrayDeque<Object> queued = new ArrayDeque<>();
+  private final H1Parser parser = new H1Parser(H1Parser.Kind.REQUEST, this);
   private ChannelHandlerContext ctx;
+  private H1Output out;
+  /** Read, not yet parsed: part of a head, or requests behind the one being served. */
+  private ByteBuf waiting;
+  private boolean parsing;
   private Exchange current;
-  private HttpVersion version;
+  private boolean http10;
   private boolean headRequest;
   private boolean keepAlive;
   private boolean requestDone;
-  private boolean absorbEmptyEnd;
   private boolean closeWhenIdle;
   private boolean pausedForBody;
+  private boolean readingStopped;
   private int unacked;
 
   H1Server(HttpRoutes routes) {
@@ -57,23 +52,44 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.out = new H1Output(ctx);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (current != null && absorbEmptyEnd && queued.isEmpty() && msg instanceof LastHttpContent last
-        && !last.content().isReadable() && last.trailingHeaders().isEmpty() && !last.decoderResult().isFailure()) {
-      // The end of a body-less request, which already went upstream with END_STREAM on its head.
-      absorbEmptyEnd = false;
-      last.release();
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.fireChannelRead(msg);
       return;
     }
-    if (current != null && requestDone || !queued.isEmpty()) {
-      queued.add(msg);
-      ctx.channel().config().setAutoRead(false);
+    waiting = waiting == null ? in : H1Buffers.append(ctx.alloc(), waiting, in);
+    parseWaiting();
+  }
+
+  /** Parses what waits, unless a parse is already running further up this call stack. */
+  private void parseWaiting() {
+    if (parsing || waiting == null) {
       return;
     }
-    dispatch(msg);
+    parsing = true;
+    try {
+      parser.parse(waiting);
+    } finally {
+      parsing = false;
+    }
+    if (waiting != null && !waiting.isReadable()) {
+      waiting.release();
+      waiting = null;
+    }
+    updateReading();
+  }
+
+  /** Reads while neither a request body's upstream nor the queue of pipelined requests is full. */
+  private void updateReading() {
+    boolean stop = pausedForBody || waiting != null && waiting.readableBytes() > MAX_WAITING;
+    if (stop != readingStopped && ctx.channel().isActive()) {
+      readingStopped = stop;
+      ctx.channel().config().setAutoRead(!stop);
+    }
   }
 
   @Override
@@ -83,10 +99,11 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
       current = null;
       e.downClosed();
     }
-    Object m;
-    while ((m = queued.poll()) != null) {
-      ReferenceCountUtil.release(m);
+    if (waiting != null) {
+      waiting.release();
+      waiting = null;
     }
+    out.discard();
     ctx.fireChannelInactive();
   }
 
@@ -108,75 +125,68 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
     ctx.close();
   }
 
-  private void dispatch(Object msg) {
-    if (current == null) {
-      if (msg instanceof HttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-          ReferenceCountUtil.release(msg);
-          badRequest();
-          return;
-        }
-        start(request);
-        return;
-      }
-      // Content without a request: the tail of one answered early (its connection closes).
-      ReferenceCountUtil.release(msg);
+  // ---- the request, from the parser ----
+
+  @Override
+  public void head(H1Head head, boolean endOfMessage) {
+    Http2Headers h = head.headers();
+    http10 = head.http10();
+    headRequest = H1Parser.HEAD.contentEquals(h.method());
+    keepAlive = head.keepAlive() && !closeWhenIdle;
+    requestDone = endOfMessage;
+    unacked = 0;
+    if (endOfMessage) {
+      parser.pause(); // the next request waits for this response (the exchange may end right away)
+    }
+    if (head.expectContinue()) {
+      // Answered here: 1xx responses are not relayed across the hop.
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
+    }
+    Exchange e = new Exchange(this, routes);
+    current = e;
+    e.start(h, endOfMessage, http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, head.absoluteForm());
+  }
+
+  @Override
+  public void body(ByteBuf data, boolean endOfMessage) {
+    Exchange e = current;
+    if (e == null) {
+      data.release(); // the rest of a request already answered (its connection is closing)
       return;
     }
-    if (msg instanceof HttpContent content) {
-      if (content.decoderResult().isFailure()) {
-        content.release();
-        ctx.channel().close();
-        return;
-      }
-      requestContent(content);
-    } else {
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private void start(HttpRequest request) {
-    version = request.protocolVersion();
-    headRequest = HttpMethod.HEAD.equals(request.method());
-    keepAlive = HttpUtil.isKeepAlive(request) && !closeWhenIdle;
-    boolean bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) <= 0;
-    requestDone = bodyless;
-    absorbEmptyEnd = bodyless;
-    unacked = 0;
-    Http2Headers head = H1Messages.request(request);
-    boolean absolute = H1Messages.isAbsoluteForm(request.uri());
-    ReferenceCountUtil.release(request);
-    current = new Exchange(this, routes);
-    current.start(head, bodyless, version, absolute);
-  }
-
-  private void requestContent(HttpContent content) {
-    Exchange e = current;
-    boolean last = content instanceof LastHttpContent;
-    if (last) {
+    if (endOfMessage) {
       requestDone = true;
+      parser.pause();
     }
-    ByteBuf data = content.content();
-    if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
-      Http2Headers trailers = H1Messages.trailers(((LastHttpContent) content).trailingHeaders());
-      if (data.isReadable()) {
-        unacked += data.readableBytes();
-        e.requestData(data, false);
-      } else {
-        data.release();
-      }
-      e.requestTrailers(trailers);
-    } else {
-      unacked += data.readableBytes();
-      e.requestData(data, last);
-    }
-    if (last) {
-      // Further requests on this connection wait in the socket until this response is done.
-      ctx.channel().config().setAutoRead(false);
-    } else if (unacked > HIGH_WATER && !pausedForBody) {
+    unacked += data.readableBytes();
+    if (!endOfMessage && unacked > HIGH_WATER) {
       pausedForBody = true;
-      ctx.channel().config().setAutoRead(false);
     }
+    e.requestData(data, endOfMessage);
+  }
+
+  @Override
+  public void trailers(Http2Headers trailers) {
+    Exchange e = current;
+    requestDone = true;
+    parser.pause();
+    if (e != null) {
+      e.requestTrailers(trailers);
+    }
+  }
+
+  @Override
+  public void malformed(int status, String reason) {
+    if (current != null) {
+      ctx.close(); // mid-body: there is no way to answer on this connection any more
+      return;
+    }
+    ByteBuf response = ctx.alloc().buffer(96);
+    H1Writer.statusLine(response, false, status);
+    H1Writer.field(response, HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+    H1Writer.field(response, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    H1Writer.endHead(response);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -189,9 +199,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
     unacked -= bytes;
     if (pausedForBody && unacked < LOW_WATER) {
       pausedForBody = false;
-      if (!requestDone) {
-        ctx.channel().config().setAutoRead(true);
-      }
+      updateReading();
     }
   }
 
@@ -205,6 +213,8 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
     return false;
   }
 
+  // ---- the response, from the exchange ----
+
   @Override
   public void responseHead(Http2Headers head, boolean endOfStream) {
     if (head.remove(MeshHeaders.PROXY_CONNECTION)) {
@@ -212,34 +222,31 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
     }
     int status = H1Messages.parseStatus(head.status());
     boolean bodyless = headRequest || status == 204 || status == 304 || status < 200;
-    HttpResponse response;
-    if (endOfStream) {
-      response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(status), Unpooled.EMPTY_BUFFER,
-          false);
-      H1Messages.copyRegular(head, response.headers());
-      if (!bodyless && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
-      }
-    } else {
-      response = H1Messages.response(head, version);
-      HttpHeaders h = response.headers();
-      if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        if (version.equals(HttpVersion.HTTP_1_1)) {
-          h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        } else {
-          keepAlive = false; // HTTP/1.0: the body ends when the connection does
-        }
-      }
-    }
+    boolean hasLength = head.contains(HttpHeaderNames.CONTENT_LENGTH);
+    boolean chunked = false;
     if (!requestDone) {
       keepAlive = false; // answered before the body: the rest of it would look like a new request
     }
-    if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (version.equals(HttpVersion.HTTP_1_0)) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    ByteBuf buf = H1Writer.buffer(ctx.alloc(), head, 0);
+    H1Writer.statusLine(buf, http10, status);
+    H1Writer.fields(buf, head);
+    if (!bodyless && !hasLength) {
+      if (endOfStream) {
+        H1Writer.field(buf, HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+      } else if (!http10) {
+        H1Writer.field(buf, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        chunked = true;
+      } else {
+        keepAlive = false; // HTTP/1.0: the body ends when the connection does
+      }
     }
-    ctx.write(response, ctx.voidPromise());
+    if (!keepAlive) {
+      H1Writer.field(buf, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      H1Writer.field(buf, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    H1Writer.endHead(buf);
+    out.head(buf, endOfStream, chunked, bodyless);
     if (endOfStream) {
       ctx.flush();
     }
@@ -247,31 +254,25 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
 
   @Override
   public void responseData(ByteBuf data, boolean endOfStream, BodySource source) {
-    int n = data.readableBytes();
-    HttpContent content = endOfStream ? H1Messages.lastContent(data) : new DefaultHttpContent(data);
-    if (source == BodySource.NONE) {
-      ctx.write(content, ctx.voidPromise());
-    } else {
-      ctx.write(content, ctx.newPromise()).addListener(f -> source.consumed(n));
-    }
+    out.data(data, endOfStream, source);
     ctx.flush();
   }
 
   @Override
   public void responseTrailers(Http2Headers trailers) {
-    LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-    H1Messages.copyRegular(trailers, last.trailingHeaders());
-    ctx.writeAndFlush(last, ctx.voidPromise());
+    out.trailers(trailers);
+    ctx.flush();
   }
 
   @Override
   public void flush() {
-    ctx.flush();
+    out.flush();
   }
 
   @Override
   public void abort() {
     current = null;
+    out.discard();
     ctx.close();
   }
 
@@ -281,35 +282,13 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream 
       return;
     }
     current = null;
-    absorbEmptyEnd = false;
     if (!requestComplete || !exchangeKeepAlive || !keepAlive || closeWhenIdle) {
+      out.flush();
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.channel().config().setAutoRead(true);
-    // Hand over the next pipelined request and whatever of its body was read with it; stop at the
-    // end of that request (the ones behind it wait for its response).
-    while (!queued.isEmpty() && (current == null || !requestDone)) {
-      Object next = queued.poll();
-      if (current != null && absorbEmptyEnd && next instanceof LastHttpContent last && !last.content().isReadable()
-          && last.trailingHeaders().isEmpty()) {
-        absorbEmptyEnd = false;
-        last.release();
-        continue;
-      }
-      dispatch(next);
-    }
-    if (current != null && requestDone) {
-      ctx.channel().config().setAutoRead(false);
-    }
+    // The next pipelined request, if it is here already.
+    parser.resume();
+    parseWaiting();
   }
-
-  private void badRequest() {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-        Unpooled.EMPTY_BUFFER, false);
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
 }

@@ -4,8 +4,6 @@ import dev.lattice.proxy.listen.Drain;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -21,9 +19,6 @@ public final class HttpServers {
   /** Adds the HTTP/1 server at the end of {@code pipeline}. */
   public static void http1(ChannelPipeline pipeline, HttpRoutes routes) {
     pipeline.addLast(FlushBatching.NAME, FlushBatching.create());
-    pipeline.addLast("http1", new HttpServerCodec());
-    // Answer "Expect: 100-continue" here: 1xx responses are not relayed across the hop.
-    pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
     pipeline.addLast("http-server", new H1Server(routes));
   }
 

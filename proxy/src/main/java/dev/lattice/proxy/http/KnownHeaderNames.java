@@ -2,6 +2,7 @@ package dev.lattice.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * The lower-case constants of header names most HTTP/1 messages carry, found whatever the case
@@ -13,7 +14,7 @@ final class KnownHeaderNames {
   private static final AsciiString[] NAMES = {
     HttpHeaderNames.ACCEPT, HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.ACCEPT_LANGUAGE,
     HttpHeaderNames.ACCEPT_RANGES, HttpHeaderNames.AGE, HttpHeaderNames.AUTHORIZATION,
-    HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONNECTION, HttpHeaderNames.CONTENT_ENCODING,
+    HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONNECTION, HttpHeaderNames.EXPECT, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.CONTENT_ENCODING,
     HttpHeaderNames.CONTENT_LANGUAGE, HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.CONTENT_TYPE,
     HttpHeaderNames.COOKIE, HttpHeaderNames.DATE, HttpHeaderNames.ETAG, HttpHeaderNames.EXPIRES,
     HttpHeaderNames.HOST, HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_NONE_MATCH,
@@ -48,5 +49,37 @@ final class KnownHeaderNames {
         return candidate;
       }
     }
+  }
+
+  /**
+   * The lower-case constant for the name in {@code bytes[start, start + length)} in any case, or
+   * {@code null}: the HTTP/1 parser looks names up where they lie, before making any object.
+   */
+  static AsciiString lookup(byte[] bytes, int start, int length) {
+    // The same case-insensitive hash AsciiString uses, so the table serves both lookups.
+    for (int i = PlatformDependent.hashCodeAscii(bytes, start, length) & MASK; ; i = (i + 1) & MASK) {
+      AsciiString candidate = TABLE[i];
+      if (candidate == null || equalsIgnoreCase(candidate, bytes, start, length)) {
+        return candidate;
+      }
+    }
+  }
+
+  private static boolean equalsIgnoreCase(AsciiString lower, byte[] bytes, int start, int length) {
+    if (lower.length() != length) {
+      return false;
+    }
+    byte[] a = lower.array();
+    int offset = lower.arrayOffset();
+    for (int i = 0; i < length; i++) {
+      byte b = bytes[start + i];
+      if (b >= 'A' && b <= 'Z') {
+        b += 'a' - 'A';
+      }
+      if (a[offset + i] != b) {
+        return false;
+      }
+    }
+    return true;
   }
 }
