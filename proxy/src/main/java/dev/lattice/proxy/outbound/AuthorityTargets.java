@@ -23,7 +23,8 @@ final class AuthorityTargets {
   private final Labels direction;
   private final Labels rest;
   private final HttpMetrics.Target withoutAuthority;
-  private final CharSequence[] authorities = new CharSequence[MAX_AUTHORITIES];
+  // AsciiString: heads carry AsciiString values, and comparing two of those is an array compare.
+  private final AsciiString[] authorities = new AsciiString[MAX_AUTHORITIES];
   private final HttpMetrics.Target[] targets = new HttpMetrics.Target[MAX_AUTHORITIES];
   private int size;
   private int last = -1;
@@ -50,11 +51,11 @@ final class AuthorityTargets {
       return withoutAuthority;
     }
     // Keep-alive connections usually talk to one host: check the last hit first.
-    if (last >= 0 && AsciiString.contentEquals(authorities[last], authority)) {
+    if (last >= 0 && authorities[last].contentEquals(authority)) {
       return targets[last];
     }
     for (int i = 0; i < size; i++) {
-      if (AsciiString.contentEquals(authorities[i], authority)) {
+      if (authorities[i].contentEquals(authority)) {
         last = i;
         return targets[i];
       }
@@ -63,7 +64,7 @@ final class AuthorityTargets {
       return withoutAuthority;
     }
     String value = authority.toString();
-    authorities[size] = value;
+    authorities[size] = new AsciiString(value);
     targets[size] = metrics.target(direction.and("authority", value).and(rest));
     last = size++;
     return targets[last];
