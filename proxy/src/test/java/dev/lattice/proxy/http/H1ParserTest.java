@@ -79,6 +79,21 @@ class H1ParserTest {
   }
 
   @Test
+  void transferEncodingInHttp10EndsTheConnection() {
+    // RFC 9112 §6.1: an HTTP/1.0 peer may not know chunked; the framing is suspect, so the body
+    // is read as chunked but the connection carries nothing after it.
+    List<Event> request = parseRequests("POST / HTTP/1.0\r\nConnection: keep-alive\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+    assertThat(((Head) request.get(0)).keepAlive()).isFalse();
+    assertThat(request.get(1)).isEqualTo(new Body("abc", true));
+
+    List<Event> response = parseResponses("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", false);
+    assertThat(((Head) response.get(0)).keepAlive()).isFalse();
+    assertThat(response.get(1)).isEqualTo(new Body("abc", true));
+  }
+
+  @Test
   void connectionSpecificFieldsAreDropped() {
     Head head = onlyHead(parseRequests("GET / HTTP/1.1\r\n"
         + "Host: h\r\n"
