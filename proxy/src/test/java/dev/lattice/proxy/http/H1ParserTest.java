@@ -493,6 +493,17 @@ class H1ParserTest {
   }
 
   @Test
+  void theHeadLimitIsExact() {
+    String start = "GET / HTTP/1.1\r\nX: ";
+    String atLimit = start + "v".repeat(H1Parser.MAX_HEAD_BYTES - start.length() - 4) + "\r\n\r\n";
+    assertThat(atLimit).hasSize(H1Parser.MAX_HEAD_BYTES);
+    assertThat(parse(H1Parser.Kind.REQUEST, atLimit, 1000, false)).singleElement().isInstanceOf(Head.class);
+    String overLimit = start + "v".repeat(H1Parser.MAX_HEAD_BYTES - start.length() - 3) + "\r\n\r\n";
+    assertThat(parse(H1Parser.Kind.REQUEST, overLimit, 1000, false)).singleElement()
+        .isInstanceOfSatisfying(Malformed.class, m -> assertThat(m.status()).isEqualTo(431));
+  }
+
+  @Test
   void nothingIsReadAfterAMalformedMessage() {
     Recorder sink = new Recorder();
     H1Parser parser = new H1Parser(H1Parser.Kind.REQUEST, sink);
