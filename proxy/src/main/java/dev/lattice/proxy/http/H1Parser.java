@@ -280,7 +280,7 @@ final class H1Parser {
     } else {
       bodyless = true;
     }
-    boolean keepAlive = http10 ? f.keepAliveToken && !f.closeToken : !f.closeToken;
+    boolean keepAlive = keepAlive(http10, f);
     boolean expectContinue = f.expect != null && !http10 && !bodyless;
     sink.head(new H1Head(h, http10, 0, keepAlive, absolute, expectContinue), bodyless);
     return true;
@@ -331,7 +331,7 @@ final class H1Parser {
     boolean http10 = version == 10;
     Http2Headers h = f.headers;
     h.status(HttpResponseStatus.valueOf(status).codeAsText()); // a constant for the known codes
-    boolean keepAlive = (http10 ? f.keepAliveToken && !f.closeToken : !f.closeToken) && status != 101;
+    boolean keepAlive = keepAlive(http10, f) && status != 101;
     boolean bodyless;
     if (status < 200 || status == 204 || status == 304 || responseToHead) {
       bodyless = true;
@@ -358,6 +358,18 @@ final class H1Parser {
     }
     sink.head(new H1Head(h, http10, status, keepAlive, false, false), bodyless);
     return true;
+  }
+
+  /**
+   * Whether the sender lets the connection carry another message. Never after an HTTP/1.0 message
+   * with Transfer-Encoding (RFC 9112 §6.1): an HTTP/1.0 hop on the way may not have read it as
+   * chunked, so where the next message starts is in doubt.
+   */
+  private static boolean keepAlive(boolean http10, Fields f) {
+    if (http10) {
+      return f.keepAliveToken && !f.closeToken && f.transferEncoding == null;
+    }
+    return !f.closeToken;
   }
 
   /** What the fields of one head said, beside the headers that go on. */
