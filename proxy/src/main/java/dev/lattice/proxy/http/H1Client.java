@@ -178,7 +178,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     private final ResponseListener listener;
     private volatile EventLoop loop;
     private H1Client client;
-    private final HeldRequestParts early = new HeldRequestParts();
+    /** Body parts sent before the stream or connection was there; made only when that happens. */
+    private HeldRequestParts early;
     private boolean cancelled;
     private boolean headRequest;
     private boolean keepAlive;
@@ -198,7 +199,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     private void attach(H1Client c) {
       c.call = this;
       if (cancelled) {
-        early.release();
+        releaseEarly();
         c.finished(this, true);
         return;
       }
@@ -212,7 +213,10 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       c.parser.expectResponseToHead(headRequest);
       c.out.head(encodeHead(c, http10, absolute), headEnds, !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH),
           false);
-      early.drain(this::writeData, this::writeTrailers);
+      if (early != null) {
+        early.drain(this::writeData, this::writeTrailers);
+        early = null;
+      }
       c.out.flush();
     }
 
@@ -247,7 +251,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     void connectFailed(Throwable cause) {
       onLoop(() -> {
         cancelled = true;
-        early.release();
+        releaseEarly();
         deliver(() -> listener.upstreamFailed(cause, false));
       });
     }
@@ -260,7 +264,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           data.release();
           source.consumed(n);
         } else if (client == null) {
-          early.body(data, endOfStream, source);
+          held().body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           client.out.flush();
@@ -275,7 +279,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           return;
         }
         if (client == null) {
-          early.trailers(trailers);
+          held().trailers(trailers);
         } else {
           writeTrailers(trailers);
           client.out.flush();
@@ -290,11 +294,25 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           return;
         }
         cancelled = true;
-        early.release();
+        releaseEarly();
         if (client != null && !(requestDone && wireDone)) {
           client.finished(this, false); // half an exchange leaves the connection unusable
         }
       });
+    }
+
+    private HeldRequestParts held() {
+      if (early == null) {
+        early = new HeldRequestParts();
+      }
+      return early;
+    }
+
+    private void releaseEarly() {
+      if (early != null) {
+        early.release();
+        early = null;
+      }
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {

@@ -81,6 +81,7 @@ final class H1Parser {
 
   private final Kind kind;
   private final Sink sink;
+  private final Fields fields = new Fields();
   private State state = State.HEAD;
   private long remaining;
   private boolean paused;
@@ -189,7 +190,9 @@ final class H1Parser {
     byte[] b = scratch(length);
     in.getBytes(start, b, 0, length);
     in.readerIndex(headEnd);
-    return kind == Kind.REQUEST ? request(b, length) : response(b, length);
+    boolean read = kind == Kind.REQUEST ? request(b, length) : response(b, length);
+    fields.clear();
+    return read;
   }
 
   /** The index just past the empty line that ends a head starting at {@code start}, or -1. */
@@ -236,7 +239,7 @@ final class H1Parser {
     if (version < 0) {
       return fail(version == -2 ? 505 : 400, "malformed request line: HTTP/1.0 or HTTP/1.1 expected");
     }
-    Fields f = new Fields(true);
+    Fields f = fields.reset(true);
     if (!fields(b, next(b, lineEnd, n), n, f)) {
       return false;
     }
@@ -324,7 +327,7 @@ final class H1Parser {
     if (status < 100 || sp1 + 4 < lineEnd && b[sp1 + 4] != ' ') {
       return fail(400, "malformed status line: bad status code");
     }
-    Fields f = new Fields(false);
+    Fields f = fields.reset(false);
     if (!fields(b, next(b, lineEnd, n), n, f)) {
       return false;
     }
@@ -372,11 +375,14 @@ final class H1Parser {
     return !f.closeToken;
   }
 
-  /** What the fields of one head said, beside the headers that go on. */
+  /**
+   * What the fields of one head said, beside the headers that go on. One per parser, reset for
+   * each head: a parse allocates only what leaves it.
+   */
   private static final class Fields {
-    final boolean request;
-    final Http2Headers headers = new DefaultHttp2Headers(false, 8);
-    long contentLength = -1;
+    boolean request;
+    Http2Headers headers;
+    long contentLength;
     AsciiString transferEncoding;
     AsciiString host;
     AsciiString expect;
@@ -384,8 +390,26 @@ final class H1Parser {
     boolean keepAliveToken;
     List<AsciiString> listed;
 
-    Fields(boolean request) {
+    Fields reset(boolean request) {
       this.request = request;
+      headers = new DefaultHttp2Headers(false, 8);
+      contentLength = -1;
+      transferEncoding = null;
+      host = null;
+      expect = null;
+      closeToken = false;
+      keepAliveToken = false;
+      listed = null;
+      return this;
+    }
+
+    /** Lets go of what the last head held: an idle connection keeps nothing of its last message. */
+    void clear() {
+      headers = null;
+      transferEncoding = null;
+      host = null;
+      expect = null;
+      listed = null;
     }
   }
 
@@ -706,12 +730,14 @@ final class H1Parser {
     byte[] b = scratch(length);
     in.getBytes(start, b, 0, length);
     in.readerIndex(headEnd);
-    Fields f = new Fields(false);
+    Fields f = fields.reset(false);
     if (!fields(b, 0, length, f)) {
+      fields.clear();
       return false;
     }
     // Framing and routing fields have no meaning in trailers (RFC 9110 §6.5.1).
     Http2Headers t = f.headers;
+    fields.clear();
     t.remove(HttpHeaderNames.CONTENT_LENGTH);
     t.remove(HttpHeaderNames.HOST);
     t.remove(HttpHeaderNames.TRAILER);

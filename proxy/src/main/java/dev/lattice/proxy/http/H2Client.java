@@ -145,7 +145,8 @@ final class H2Client extends Http2FrameAdapter {
     private final EventLoop home;
     private H2Client conn;
     private int id;
-    private final HeldRequestParts early = new HeldRequestParts();
+    /** Body parts sent before the stream or connection was there; made only when that happens. */
+    private HeldRequestParts early;
     private boolean cancelled;
     private boolean headReceived;
     private boolean done;
@@ -160,7 +161,7 @@ final class H2Client extends Http2FrameAdapter {
     private void start(H2Client conn, Http2Headers head, boolean endOfStream) {
       this.conn = conn;
       if (cancelled) {
-        early.release();
+        releaseEarly();
         return;
       }
       if (!conn.usable()) {
@@ -177,7 +178,10 @@ final class H2Client extends Http2FrameAdapter {
       }
       conn.calls.put(id, this);
       conn.handler.encoder().writeHeaders(conn.ctx, id, head, 0, endOfStream, conn.ctx.voidPromise());
-      early.drain(this::writeData, this::writeTrailers);
+      if (early != null) {
+        early.drain(this::writeData, this::writeTrailers);
+        early = null;
+      }
       conn.flush();
     }
 
@@ -185,7 +189,7 @@ final class H2Client extends Http2FrameAdapter {
     void connectFailed(Throwable cause) {
       done = true;
       cancelled = true;
-      early.release();
+      releaseEarly();
       deliver(() -> listener.upstreamFailed(cause, false));
     }
 
@@ -197,7 +201,7 @@ final class H2Client extends Http2FrameAdapter {
           data.release();
           source.consumed(n);
         } else if (conn == null) {
-          early.body(data, endOfStream, source);
+          held().body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           conn.flush();
@@ -212,7 +216,7 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         if (conn == null) {
-          early.trailers(trailers);
+          held().trailers(trailers);
         } else {
           writeTrailers(trailers);
           conn.flush();
@@ -227,12 +231,26 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         cancelled = true;
-        early.release();
+        releaseEarly();
         if (conn != null && id > 0 && conn.calls.remove(id) != null && conn.connection.stream(id) != null) {
           conn.handler.resetStream(conn.ctx, id, Http2Error.CANCEL.code(), conn.ctx.voidPromise());
           conn.flush();
         }
       });
+    }
+
+    private HeldRequestParts held() {
+      if (early == null) {
+        early = new HeldRequestParts();
+      }
+      return early;
+    }
+
+    private void releaseEarly() {
+      if (early != null) {
+        early.release();
+        early = null;
+      }
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {
