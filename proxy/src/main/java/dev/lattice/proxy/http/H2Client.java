@@ -254,9 +254,7 @@ final class H2Client extends Http2FrameAdapter {
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {
-      int n = data.readableBytes();
-      conn.handler.encoder().writeData(conn.ctx, id, data, 0, end, conn.ctx.newPromise())
-          .addListener(f -> source.consumed(n));
+      H2DataWrites.write(conn.handler, conn.ctx, id, data, end, source);
     }
 
     private void writeTrailers(Http2Headers trailers) {

@@ -138,12 +138,7 @@ final class H2Server extends Http2FrameAdapter {
 
     @Override
     public void responseData(ByteBuf data, boolean endOfStream, BodySource source) {
-      int n = data.readableBytes();
-      if (source == BodySource.NONE) {
-        handler.encoder().writeData(ctx, id, data, 0, endOfStream, ctx.voidPromise());
-      } else {
-        handler.encoder().writeData(ctx, id, data, 0, endOfStream, ctx.newPromise()).addListener(f -> source.consumed(n));
-      }
+      H2DataWrites.write(handler, ctx, id, data, endOfStream, source);
       flush();
     }
 
