@@ -483,14 +483,38 @@ final class H1Parser {
     } else if (name == HttpHeaderNames.EXPECT && f.request) {
       f.expect = new AsciiString(b, vs, ve - vs, true);
     } else if (name == HttpHeaderNames.TE) {
-      if (TRAILERS.contentEqualsIgnoreCase(new AsciiString(b, vs, ve - vs, false))) {
-        f.headers.add(name, TRAILERS); // the only TE an HTTP/2 message may carry
+      if (listsTrailers(b, vs, ve) && !f.headers.contains(name)) {
+        f.headers.add(name, TRAILERS); // the only TE an HTTP/2 message may carry (RFC 9113 §8.2.2)
       }
     } else if (name != HttpHeaderNames.KEEP_ALIVE && name != HttpHeaderNames.PROXY_CONNECTION
         && name != HttpHeaderNames.UPGRADE) {
       f.headers.add(name, new AsciiString(b, vs, ve - vs, true));
     }
     return true;
+  }
+
+  /** Whether a TE value lists {@code trailers} among its codings ({@code trailers, deflate;q=0.5}). */
+  private static boolean listsTrailers(byte[] b, int vs, int ve) {
+    int i = vs;
+    while (i < ve) {
+      int end = indexOf(b, i, ve, (byte) ',');
+      if (end < 0) {
+        end = ve;
+      }
+      int ts = i;
+      int te = end;
+      while (ts < te && (b[ts] == ' ' || b[ts] == '\t')) {
+        ts++;
+      }
+      while (te > ts && (b[te - 1] == ' ' || b[te - 1] == '\t')) {
+        te--;
+      }
+      if (TRAILERS.contentEqualsIgnoreCase(new AsciiString(b, ts, te - ts, false))) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
   }
 
   private static void connectionTokens(byte[] b, int vs, int ve, Fields f) {

@@ -114,6 +114,9 @@ class H1ParserTest {
     assertThat(onlyHead(parseRequests("GET / HTTP/1.1\r\nTE: Trailers\r\n\r\n")).fields())
         .containsExactly("te: trailers");
     assertThat(onlyHead(parseRequests("GET / HTTP/1.1\r\nTE: gzip\r\n\r\n")).fields()).isEmpty();
+    assertThat(onlyHead(parseRequests("GET / HTTP/1.1\r\nTE: deflate;q=0.5, trailers\r\n\r\n")).fields())
+        .as("trailers among other codings: only trailers crosses")
+        .containsExactly("te: trailers");
   }
 
   @Test
