@@ -34,8 +34,24 @@ CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 # Sidecar-sized JVM (each choice measured, see docs/performance.md):
 # - C2 only (-TieredCompilation, one compiler thread): about half of C1's CPU per request once the
 #   data path is compiled; without the C1 tier there is no profiled C1 code and fewer profiles, so
-#   code cache and metaspace stay near C1-only's. The compiler's arenas are malloc'd and freed per
-#   compilation: the native heap is trimmed every 250 ms so a big compilation's memory goes back.
+#   code cache and metaspace stay near C1-only's. The compiler's arenas are malloc'd per
+#   compilation; HotSpot pools the freed chunks for up to 5 s, then frees them, and the native heap
+#   is trimmed every 250 ms so that memory goes back to the OS.
+# - no 10-30 MB compilation of start-up crypto: before its first request each proxy signs and
+#   verifies with its key in Java (EC point doubling, 16 MB of C2 arena) and Netty copies the key
+#   into an in-memory PKCS#12 keystore per TLS context (PBKDF2, 10,000 rounds to store and 10,000
+#   to read back; 8-14 MB of C2 arena, twice). Compiled 1-3 s after start, pooled for 5 s on top
+#   of a baseline still growing under the self warm-up, they made the 99-103 MiB start-up peak. The
+#   EC field arithmetic is called rather than inlined into the point formulas (EC runs at start and
+#   once per new mesh connection), and that throw-away keystore, which never leaves the process,
+#   protects the key with one round. Start-up also got faster: 1.3-1.4 s to the first 200, not 1.6-1.8.
+# - -XX:InlineSmallCode=500 (C2-only default 1000): a callee whose compiled code is over 500 bytes
+#   is called, not inlined once more. The roots of the relay path (Netty's HTTP/2 frame decoder and
+#   listeners on A, the exchange start on B) took 10-18 MB of compiler arena each (once 27 MB) on
+#   top of a baseline of ~80 MiB under the self warm-up's load: 96-101 MiB. Now at most ~8 MB on A
+#   and 12-15 MB on B, with no CPU per request difference measurable in the harness.
+# - -Xshare:off: the JDK's CDS archive is mapped at a random address and relocated, which dirties
+#   all 14.6 MB of it; loading only the JDK classes the proxy uses costs 3-4 MB less RSS (+60 ms).
 # - 12 MB heap with a 3 MB young generation: the proxy keeps ~3 MB live after start (no
 #   BouncyCastle in the process), and every heap page touched stays resident, so the cap bounds RSS.
 # - compact object headers (8-byte headers): a few MB less RSS.
@@ -44,7 +60,9 @@ CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx12m -Xmn3m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
  -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:ActiveProcessorCount=1 -Xss256k \
  -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
- -XX:TrimNativeHeapInterval=250 \
+ -XX:TrimNativeHeapInterval=250 -Xshare:off -XX:InlineSmallCode=500 \
+ -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,sun.security.util.math.intpoly.*::* \
+ -Dkeystore.pkcs12.keyPbeIterationCount=1 \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 # glibc: one malloc arena per thread would add tens of MB of RSS for nothing; one arena keeps the
 # compiler thread's freed memory where the trimmer returns it.
