@@ -178,8 +178,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     private final ResponseListener listener;
     private volatile EventLoop loop;
     private H1Client client;
-    /** Body parts sent before the stream or connection was there; made only when that happens. */
-    private HeldRequestParts early;
+    private final HeldRequestParts early = new HeldRequestParts();
     private boolean cancelled;
     private boolean headRequest;
     private boolean keepAlive;
@@ -199,7 +198,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     private void attach(H1Client c) {
       c.call = this;
       if (cancelled) {
-        releaseEarly();
+        early.release();
         c.finished(this, true);
         return;
       }
@@ -213,9 +212,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       c.parser.expectResponseToHead(headRequest);
       c.out.head(encodeHead(c, http10, absolute), headEnds, !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH),
           false);
-      if (early != null) {
+      if (!early.isEmpty()) {
         early.drain(this::writeData, this::writeTrailers);
-        early = null;
       }
       c.out.flush();
     }
@@ -251,7 +249,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     void connectFailed(Throwable cause) {
       onLoop(() -> {
         cancelled = true;
-        releaseEarly();
+        early.release();
         deliver(() -> listener.upstreamFailed(cause, false));
       });
     }
@@ -264,7 +262,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           data.release();
           source.consumed(n);
         } else if (client == null) {
-          held().body(data, endOfStream, source);
+          early.body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           client.out.flush();
@@ -279,7 +277,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           return;
         }
         if (client == null) {
-          held().trailers(trailers);
+          early.trailers(trailers);
         } else {
           writeTrailers(trailers);
           client.out.flush();
@@ -294,25 +292,11 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
           return;
         }
         cancelled = true;
-        releaseEarly();
+        early.release();
         if (client != null && !(requestDone && wireDone)) {
           client.finished(this, false); // half an exchange leaves the connection unusable
         }
       });
-    }
-
-    private HeldRequestParts held() {
-      if (early == null) {
-        early = new HeldRequestParts();
-      }
-      return early;
-    }
-
-    private void releaseEarly() {
-      if (early != null) {
-        early.release();
-        early = null;
-      }
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {

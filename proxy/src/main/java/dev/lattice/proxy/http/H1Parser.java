@@ -175,24 +175,36 @@ final class H1Parser {
       start++;
     }
     in.readerIndex(start);
-    int headEnd = findHeadEnd(in, start, end);
-    if (headEnd < 0) {
-      if (end - start > MAX_HEAD_BYTES) {
-        fail(431, "message head longer than " + MAX_HEAD_BYTES + " bytes");
-      }
+    int length = takeBlock(in, "message head");
+    if (length < 0) {
       return false;
     }
-    int length = headEnd - start;
-    if (length > MAX_HEAD_BYTES) {
-      fail(431, "message head longer than " + MAX_HEAD_BYTES + " bytes");
-      return false;
-    }
-    byte[] b = scratch(length);
-    in.getBytes(start, b, 0, length);
-    in.readerIndex(headEnd);
+    byte[] b = SCRATCH.get();
     boolean read = kind == Kind.REQUEST ? request(b, length) : response(b, length);
     fields.clear();
     return read;
+  }
+
+  /**
+   * Takes a block of lines ending at an empty line (a head, or trailers) from the reader index:
+   * copies it into this thread's scratch array and consumes it. Its length, or -1 when it is not
+   * all here yet (or was refused as too long: the parser has failed then).
+   */
+  private int takeBlock(ByteBuf in, String what) {
+    int start = in.readerIndex();
+    int end = in.writerIndex();
+    int blockEnd = findHeadEnd(in, start, end);
+    int length = blockEnd - start;
+    if (blockEnd < 0 ? end - start > MAX_HEAD_BYTES : length > MAX_HEAD_BYTES) {
+      fail(431, what + " longer than " + MAX_HEAD_BYTES + " bytes");
+      return -1;
+    }
+    if (blockEnd < 0) {
+      return -1;
+    }
+    in.getBytes(start, scratch(length), 0, length);
+    in.readerIndex(blockEnd);
+    return length;
   }
 
   /** The index just past the empty line that ends a head starting at {@code start}, or -1. */
@@ -495,6 +507,38 @@ final class H1Parser {
 
   /** Whether a TE value lists {@code trailers} among its codings ({@code trailers, deflate;q=0.5}). */
   private static boolean listsTrailers(byte[] b, int vs, int ve) {
+    return anyElement(b, vs, ve, (a, start, end) -> TRAILERS.contentEqualsIgnoreCase(new AsciiString(a, start, end - start, false)));
+  }
+
+  private static void connectionTokens(byte[] b, int vs, int ve, Fields f) {
+    anyElement(b, vs, ve, (a, start, end) -> {
+      AsciiString token = new AsciiString(a, start, end - start, false);
+      if (CLOSE.contentEqualsIgnoreCase(token)) {
+        f.closeToken = true;
+      } else if (KEEP_ALIVE.contentEqualsIgnoreCase(token)) {
+        f.keepAliveToken = true;
+      } else {
+        // Connection names fields meant for this hop only (RFC 9110 §7.6.1): they go no further.
+        if (f.listed == null) {
+          f.listed = new ArrayList<>(2);
+        }
+        f.listed.add(lowerCase(a, start, end));
+      }
+      return false;
+    });
+  }
+
+  /** One element of a comma-separated field value: {@code bytes[start, end)}. */
+  @FunctionalInterface
+  private interface ElementTest {
+    boolean test(byte[] bytes, int start, int end);
+  }
+
+  /**
+   * Whether {@code test} holds for an element of the list in {@code b[vs, ve)} (RFC 9110 §5.6.1:
+   * elements trimmed of whitespace, empty ones skipped); it sees each element until one passes.
+   */
+  private static boolean anyElement(byte[] b, int vs, int ve, ElementTest test) {
     int i = vs;
     while (i < ve) {
       int end = indexOf(b, i, ve, (byte) ',');
@@ -509,45 +553,12 @@ final class H1Parser {
       while (te > ts && (b[te - 1] == ' ' || b[te - 1] == '\t')) {
         te--;
       }
-      if (TRAILERS.contentEqualsIgnoreCase(new AsciiString(b, ts, te - ts, false))) {
+      if (te > ts && test.test(b, ts, te)) {
         return true;
       }
       i = end + 1;
     }
     return false;
-  }
-
-  private static void connectionTokens(byte[] b, int vs, int ve, Fields f) {
-    int i = vs;
-    while (i < ve) {
-      int end = indexOf(b, i, ve, (byte) ',');
-      if (end < 0) {
-        end = ve;
-      }
-      int ts = i;
-      int te = end;
-      while (ts < te && (b[ts] == ' ' || b[ts] == '\t')) {
-        ts++;
-      }
-      while (te > ts && (b[te - 1] == ' ' || b[te - 1] == '\t')) {
-        te--;
-      }
-      if (te > ts) {
-        AsciiString token = new AsciiString(b, ts, te - ts, false);
-        if (CLOSE.contentEqualsIgnoreCase(token)) {
-          f.closeToken = true;
-        } else if (KEEP_ALIVE.contentEqualsIgnoreCase(token)) {
-          f.keepAliveToken = true;
-        } else {
-          // Connection names fields meant for this hop only (RFC 9110 §7.6.1): they go no further.
-          if (f.listed == null) {
-            f.listed = new ArrayList<>(2);
-          }
-          f.listed.add(lowerCase(b, ts, te));
-        }
-      }
-      i = end + 1;
-    }
   }
 
   /** A Content-Length value: digits, or a list of equal values; -1 if it is neither. */
@@ -740,20 +751,11 @@ final class H1Parser {
       return false;
     }
     // Trailer lines end like a head: at an empty line (the first line is a field, not a start line).
-    int headEnd = findHeadEnd(in, start, end);
-    if (headEnd < 0) {
-      if (end - start > MAX_HEAD_BYTES) {
-        fail(431, "trailers longer than " + MAX_HEAD_BYTES + " bytes");
-      }
+    int length = takeBlock(in, "trailers");
+    if (length < 0) {
       return false;
     }
-    int length = headEnd - start;
-    if (length > MAX_HEAD_BYTES) {
-      return fail(431, "trailers longer than " + MAX_HEAD_BYTES + " bytes");
-    }
-    byte[] b = scratch(length);
-    in.getBytes(start, b, 0, length);
-    in.readerIndex(headEnd);
+    byte[] b = SCRATCH.get();
     Fields f = fields.reset(false);
     if (!fields(b, 0, length, f)) {
       fields.clear();

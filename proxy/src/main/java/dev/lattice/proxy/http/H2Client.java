@@ -145,8 +145,7 @@ final class H2Client extends Http2FrameAdapter {
     private final EventLoop home;
     private H2Client conn;
     private int id;
-    /** Body parts sent before the stream or connection was there; made only when that happens. */
-    private HeldRequestParts early;
+    private final HeldRequestParts early = new HeldRequestParts();
     private boolean cancelled;
     private boolean headReceived;
     private boolean done;
@@ -161,7 +160,7 @@ final class H2Client extends Http2FrameAdapter {
     private void start(H2Client conn, Http2Headers head, boolean endOfStream) {
       this.conn = conn;
       if (cancelled) {
-        releaseEarly();
+        early.release();
         return;
       }
       if (!conn.usable()) {
@@ -178,9 +177,8 @@ final class H2Client extends Http2FrameAdapter {
       }
       conn.calls.put(id, this);
       conn.handler.encoder().writeHeaders(conn.ctx, id, head, 0, endOfStream, conn.ctx.voidPromise());
-      if (early != null) {
+      if (!early.isEmpty()) {
         early.drain(this::writeData, this::writeTrailers);
-        early = null;
       }
       conn.flush();
     }
@@ -189,7 +187,7 @@ final class H2Client extends Http2FrameAdapter {
     void connectFailed(Throwable cause) {
       done = true;
       cancelled = true;
-      releaseEarly();
+      early.release();
       deliver(() -> listener.upstreamFailed(cause, false));
     }
 
@@ -201,7 +199,7 @@ final class H2Client extends Http2FrameAdapter {
           data.release();
           source.consumed(n);
         } else if (conn == null) {
-          held().body(data, endOfStream, source);
+          early.body(data, endOfStream, source);
         } else {
           writeData(data, endOfStream, source);
           conn.flush();
@@ -216,7 +214,7 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         if (conn == null) {
-          held().trailers(trailers);
+          early.trailers(trailers);
         } else {
           writeTrailers(trailers);
           conn.flush();
@@ -231,26 +229,12 @@ final class H2Client extends Http2FrameAdapter {
           return;
         }
         cancelled = true;
-        releaseEarly();
+        early.release();
         if (conn != null && id > 0 && conn.calls.remove(id) != null && conn.connection.stream(id) != null) {
           conn.handler.resetStream(conn.ctx, id, Http2Error.CANCEL.code(), conn.ctx.voidPromise());
           conn.flush();
         }
       });
-    }
-
-    private HeldRequestParts held() {
-      if (early == null) {
-        early = new HeldRequestParts();
-      }
-      return early;
-    }
-
-    private void releaseEarly() {
-      if (early != null) {
-        early.release();
-        early = null;
-      }
     }
 
     private void writeData(ByteBuf data, boolean end, BodySource source) {

@@ -27,6 +27,11 @@ final class HeldRequestParts {
     parts().add(trailers);
   }
 
+  /** Whether nothing is held: the usual case, a connection that was there before the first part. */
+  boolean isEmpty() {
+    return parts == null || parts.isEmpty();
+  }
+
   /** Hands every held part, in order, to the writers. */
   void drain(BodyWriter body, Consumer<Http2Headers> trailers) {
     if (parts == null) {
@@ -44,6 +49,9 @@ final class HeldRequestParts {
 
   /** Drops what is held; each body piece is reported consumed so its source is not left paused. */
   void release() {
+    if (isEmpty()) {
+      return; // no writers (and no lambdas) for nothing
+    }
     drain((data, end, source) -> {
       int n = data.readableBytes();
       data.release();
