@@ -43,8 +43,9 @@ CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 #   to read back; 8-14 MB of C2 arena, twice). Compiled 1-3 s after start, pooled for 5 s on top
 #   of a baseline still growing under the self warm-up, they made the 99-103 MiB start-up peak. The
 #   EC field arithmetic is called rather than inlined into the point formulas (EC runs at start and
-#   once per new mesh connection), and that throw-away keystore, which never leaves the process,
-#   protects the key with one round. Start-up also got faster: 1.3-1.4 s to the first 200, not 1.6-1.8.
+#   once per new mesh connection); ProxyMain itself makes that throw-away keystore, which never
+#   leaves the process, protect the key with one round. Start-up also got faster: 1.3-1.4 s to the
+#   first 200, not 1.6-1.8.
 # - -XX:InlineSmallCode=500 (C2-only default 1000): a callee whose compiled code is over 500 bytes
 #   is called, not inlined once more. The roots of the relay path (Netty's HTTP/2 frame decoder and
 #   listeners on A, the exchange start on B) took 10-18 MB of compiler arena each (once 27 MB) on
@@ -62,7 +63,6 @@ JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx12m -Xmn3m -XX:MaxDirectMemorySize=32
  -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
  -XX:TrimNativeHeapInterval=250 -Xshare:off -XX:InlineSmallCode=500 \
  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,sun.security.util.math.intpoly.*::* \
- -Dkeystore.pkcs12.keyPbeIterationCount=1 \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 # glibc: one malloc arena per thread would add tens of MB of RSS for nothing; one arena keeps the
 # compiler thread's freed memory where the trimmer returns it.
