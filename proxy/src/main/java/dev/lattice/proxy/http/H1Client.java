@@ -29,11 +29,9 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   private final Channel channel;
   private final H1Pool pool;
   private final AtomicInteger state = new AtomicInteger(BUSY);
-  private final H1Parser parser = new H1Parser(H1Parser.Kind.RESPONSE, this);
+  private final H1Input input = new H1Input(H1Parser.Kind.RESPONSE, this);
   private ChannelHandlerContext ctx;
   private H1Output out;
-  /** Part of a response head read but not parsed yet. */
-  private ByteBuf waiting;
   private Call call;
   private long idleSince;
 
@@ -85,12 +83,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       close();
       return;
     }
-    waiting = waiting == null ? in : H1Buffers.append(ctx.alloc(), waiting, in);
-    parser.parse(waiting);
-    if (waiting != null && !waiting.isReadable()) {
-      waiting.release();
-      waiting = null;
-    }
+    input.read(ctx.alloc(), in);
   }
 
   @Override
@@ -132,11 +125,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // A response delimited by the close is complete now; any other in progress is cut short.
-    parser.endOfInput();
-    if (waiting != null) {
-      waiting.release();
-      waiting = null;
-    }
+    input.parser().endOfInput();
+    input.release();
     out.discard();
     state.set(CLOSED);
     pool.evict(this);
@@ -162,8 +152,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       channel.config().setAutoRead(true);
     }
     // Bytes after the response, or a response still being read, leave the connection unusable.
-    boolean clean = !parser.inMessage() && (waiting == null || !waiting.isReadable());
-    if (reusable && clean && channel.isActive() && state.compareAndSet(BUSY, IDLE)) {
+    if (reusable && input.clean() && channel.isActive() && state.compareAndSet(BUSY, IDLE)) {
       idleSince = System.nanoTime();
       pool.giveBack(this);
     } else {
@@ -209,9 +198,9 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       headRequest = H1Parser.HEAD.contentEquals(head.method());
       keepAlive = true; // this pool asks for keep-alive whatever the client's version
       requestDone = headEnds;
-      c.parser.expectResponseToHead(headRequest);
-      c.out.head(encodeHead(c, http10, absolute), headEnds, !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH),
-          false);
+      c.input.parser().expectResponseToHead(headRequest);
+      boolean chunked = !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH);
+      c.out.head(encodeHead(c, http10, absolute, chunked), headEnds, chunked, false);
       if (!early.isEmpty()) {
         early.drain(this::writeData, this::writeTrailers);
       }
@@ -219,7 +208,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     }
 
     /** The request head as HTTP/1: origin-form (absolute-form when the client sent that), explicit framing. */
-    private ByteBuf encodeHead(H1Client c, boolean http10, boolean absolute) {
+    private ByteBuf encodeHead(H1Client c, boolean http10, boolean absolute, boolean chunked) {
       CharSequence path = head.path() == null ? "/" : head.path();
       CharSequence authority = head.authority();
       CharSequence target = absolute && authority != null
@@ -234,7 +223,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
         H1Writer.field(buf, HttpHeaderNames.HOST, authority);
       }
       H1Writer.fields(buf, head);
-      if (!headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (chunked) {
         H1Writer.field(buf, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       }
       if (http10) {

@@ -29,12 +29,10 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final HttpRoutes routes;
-  private final H1Parser parser = new H1Parser(H1Parser.Kind.REQUEST, this);
+  private final H1Input input = new H1Input(H1Parser.Kind.REQUEST, this);
+  private final H1Parser parser = input.parser();
   private ChannelHandlerContext ctx;
   private H1Output out;
-  /** Read, not yet parsed: part of a head, or requests behind the one being served. */
-  private ByteBuf waiting;
-  private boolean parsing;
   private Exchange current;
   private boolean http10;
   private boolean headRequest;
@@ -61,31 +59,13 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
       ctx.fireChannelRead(msg);
       return;
     }
-    waiting = waiting == null ? in : H1Buffers.append(ctx.alloc(), waiting, in);
-    parseWaiting();
-  }
-
-  /** Parses what waits, unless a parse is already running further up this call stack. */
-  private void parseWaiting() {
-    if (parsing || waiting == null) {
-      return;
-    }
-    parsing = true;
-    try {
-      parser.parse(waiting);
-    } finally {
-      parsing = false;
-    }
-    if (waiting != null && !waiting.isReadable()) {
-      waiting.release();
-      waiting = null;
-    }
+    input.read(ctx.alloc(), in);
     updateReading();
   }
 
   /** Reads while neither a request body's upstream nor the queue of pipelined requests is full. */
   private void updateReading() {
-    boolean stop = pausedForBody || waiting != null && waiting.readableBytes() > MAX_WAITING;
+    boolean stop = pausedForBody || input.waitingBytes() > MAX_WAITING;
     if (stop != readingStopped && ctx.channel().isActive()) {
       readingStopped = stop;
       ctx.channel().config().setAutoRead(!stop);
@@ -99,10 +79,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
       current = null;
       e.downClosed();
     }
-    if (waiting != null) {
-      waiting.release();
-      waiting = null;
-    }
+    input.release();
     out.discard();
     ctx.fireChannelInactive();
   }
@@ -289,6 +266,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
     }
     // The next pipelined request, if it is here already.
     parser.resume();
-    parseWaiting();
+    input.parseWaiting();
+    updateReading();
   }
 }
