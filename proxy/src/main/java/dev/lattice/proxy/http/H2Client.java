@@ -8,12 +8,10 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
@@ -39,15 +37,7 @@ final class H2Client extends Http2FrameAdapter {
   private H2Client(Channel channel, Runnable forget) {
     this.channel = channel;
     this.forget = forget;
-    this.handler = new Http2ConnectionHandlerBuilder()
-        .connection(H2Settings.connection(false))
-        .frameListener(this)
-        // The header list size is checked by the peer that receives it; checking it here too meant
-        // a second pass over every header block this proxy sends.
-        .encoderIgnoreMaxHeaderListSize(true)
-        .initialSettings(Http2Settings.defaultSettings().initialWindowSize(H2Settings.STREAM_WINDOW).pushEnabled(false))
-        .encoderEnforceMaxConcurrentStreams(true)
-        .build();
+    this.handler = H2Handlers.client(this);
     this.connection = handler.connection();
     connection.addListener(new Http2ConnectionAdapter() {
       @Override

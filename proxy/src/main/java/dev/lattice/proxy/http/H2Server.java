@@ -7,12 +7,10 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -32,15 +30,7 @@ final class H2Server extends Http2FrameAdapter {
 
   private H2Server(Supplier<HttpRoutes> routes, Duration grace) {
     this.routes = routes;
-    this.handler = new Http2ConnectionHandlerBuilder()
-        .connection(H2Settings.connection(true))
-        .frameListener(this)
-        // The header list size is checked by the peer that receives it; checking it here too meant
-        // a second pass over every header block this proxy sends.
-        .encoderIgnoreMaxHeaderListSize(true)
-        .initialSettings(Http2Settings.defaultSettings().initialWindowSize(H2Settings.STREAM_WINDOW).maxConcurrentStreams(10_000))
-        .gracefulShutdownTimeoutMillis(grace.toMillis())
-        .build();
+    this.handler = H2Handlers.server(this, grace);
     this.connection = handler.connection();
     this.streamKey = connection.newKey();
     connection.addListener(new Http2ConnectionAdapter() {
