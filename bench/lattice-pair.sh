@@ -12,7 +12,7 @@
 #
 # Usage (from the repository root):
 #   CUSTOM_PAIR_NAME=lattice CUSTOM_PAIR_CMD='bash bench/lattice-pair.sh' RUNS=1 DUR=5 WARMUP=20 /work/shared/bench/run.sh
-# Knobs: LATTICE_JAVA_OPTS (JVM flags, default below), LATTICE_CORES (event loops per proxy, default 1),
+# Knobs: LATTICE_JAVA_OPTS (JVM flags, default below), LATTICE_EXTRA_JAVA_OPTS (added to them), LATTICE_CORES (event loops per proxy, default 1),
 #        LATTICE_SKIP_BUILD=1 (use the existing proxy/target build).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,6 +64,7 @@ JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx12m -Xmn3m -XX:MaxDirectMemorySize=32
  -XX:TrimNativeHeapInterval=250 -Xshare:off -XX:InlineSmallCode=500 \
  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,sun.security.util.math.intpoly.*::* \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
+JAVA_OPTS="$JAVA_OPTS ${LATTICE_EXTRA_JAVA_OPTS:-}"
 # glibc: one malloc arena per thread would add tens of MB of RSS for nothing; one arena keeps the
 # compiler thread's freed memory where the trimmer returns it.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
