@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,13 +48,6 @@ final class H1Parser {
   };
   static final AsciiString HEAD = METHODS[3];
   /** A head is copied here to be read: one copy per thread, not per connection. */
-  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-    @Override
-    protected byte[] initialValue() {
-      return new byte[1024];
-    }
-  };
-
   /** What the parser found, in wire order. All calls on the connection's loop. */
   interface Sink {
     /** A head; {@code endOfMessage} when no body follows (a body-less request, a 204, a 1xx...). */
@@ -175,36 +167,36 @@ final class H1Parser {
       start++;
     }
     in.readerIndex(start);
-    int length = takeBlock(in, "message head");
-    if (length < 0) {
+    byte[] b = takeBlock(in, "message head");
+    if (b == null) {
       return false;
     }
-    byte[] b = SCRATCH.get();
-    boolean read = kind == Kind.REQUEST ? request(b, length) : response(b, length);
+    boolean read = kind == Kind.REQUEST ? request(b, b.length) : response(b, b.length);
     fields.clear();
     return read;
   }
 
   /**
    * Takes a block of lines ending at an empty line (a head, or trailers) from the reader index:
-   * copies it into this thread's scratch array and consumes it. Its length, or -1 when it is not
-   * all here yet (or was refused as too long: the parser has failed then).
+   * copies it into a new array of its size and consumes it; null when it is not all here yet (or
+   * was refused as too long: the parser has failed then). The head's values are views of that one
+   * array, so a head costs one copy, not one per field.
    */
-  private int takeBlock(ByteBuf in, String what) {
+  private byte[] takeBlock(ByteBuf in, String what) {
     int start = in.readerIndex();
     int end = in.writerIndex();
     int blockEnd = findHeadEnd(in, start, end);
     int length = blockEnd - start;
     if (blockEnd < 0 ? end - start > MAX_HEAD_BYTES : length > MAX_HEAD_BYTES) {
       fail(431, what + " longer than " + MAX_HEAD_BYTES + " bytes");
-      return -1;
+      return null;
     }
     if (blockEnd < 0) {
-      return -1;
+      return null;
     }
-    in.getBytes(start, scratch(length), 0, length);
-    in.readerIndex(blockEnd);
-    return length;
+    byte[] block = new byte[length];
+    in.readBytes(block);
+    return block;
   }
 
   /** The index just past the empty line that ends a head starting at {@code start}, or -1. */
@@ -224,15 +216,6 @@ final class H1Parser {
         return lineStart; // too long: the caller refuses it
       }
     }
-  }
-
-  private static byte[] scratch(int length) {
-    byte[] b = SCRATCH.get();
-    if (b.length < length) {
-      b = new byte[Math.max(length, b.length * 2)];
-      SCRATCH.set(b);
-    }
-    return b;
   }
 
   // ---- request and response heads ----
@@ -260,7 +243,7 @@ final class H1Parser {
     h.method(method(b, 0, sp1));
     boolean absolute = false;
     if (b[sp1 + 1] == '/') {
-      h.path(new AsciiString(b, sp1 + 1, sp2 - sp1 - 1, true));
+      h.path(new AsciiString(b, sp1 + 1, sp2 - sp1 - 1, false));
       h.scheme(HTTP);
     } else {
       String target = new String(b, sp1 + 1, sp2 - sp1 - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -425,36 +408,56 @@ final class H1Parser {
     }
   }
 
-  /** Reads the field lines in {@code b[from, n)}, up to the empty line; false after a failure. */
+  /**
+   * Reads the field lines in {@code b[from, n)}, up to the empty line; false after a failure. One
+   * pass over each line: the name is checked as a token up to its colon, the value for control
+   * characters up to its line end.
+   */
   private boolean fields(byte[] b, int from, int n, Fields f) {
     int ls = from;
     while (ls < n) {
-      int le = lineEnd(b, ls, n);
-      if (le == ls) {
+      byte first = b[ls];
+      if (first == '\n' || first == '\r' && ls + 1 < n && b[ls + 1] == '\n') {
         break; // the empty line
       }
-      if (b[ls] == ' ' || b[ls] == '\t') {
+      if (first == ' ' || first == '\t') {
         return fail(400, "obsolete line folding in a header field");
       }
-      int colon = indexOf(b, ls, le, (byte) ':');
-      if (colon <= ls || !isToken(b, ls, colon)) {
+      int colon = ls;
+      int c;
+      while (colon < n && (c = b[colon] & 0xff) != ':') {
+        if (c >= 128 || !TCHAR[c]) {
+          return fail(400, "malformed header field name"); // also: no colon before the line ends
+        }
+        colon++;
+      }
+      if (colon == ls || colon == n) {
         return fail(400, "malformed header field name");
       }
+      int lf = colon + 1;
+      int ve = -1;
+      while (lf < n && (c = b[lf] & 0xff) != '\n') {
+        if (c == '\r' && lf + 1 < n && b[lf + 1] == '\n') {
+          ve = lf; // CRLF
+        } else if (c < ' ' && c != '\t' || c == 0x7f) {
+          return fail(400, "control character in header field value");
+        }
+        lf++;
+      }
+      if (ve < 0) {
+        ve = lf; // bare LF (or, impossible in a taken block, the end)
+      }
       int vs = colon + 1;
-      int ve = le;
       while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
         vs++;
       }
       while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
         ve--;
       }
-      if (!isFieldValue(b, vs, ve)) {
-        return fail(400, "control character in header field value");
-      }
       if (!field(b, ls, colon, vs, ve, f)) {
         return false;
       }
-      ls = next(b, le, n);
+      ls = lf + 1;
     }
     if (f.listed != null) {
       for (AsciiString name : f.listed) {
@@ -468,7 +471,7 @@ final class H1Parser {
   private boolean field(byte[] b, int ns, int ne, int vs, int ve, Fields f) {
     AsciiString name = KnownHeaderNames.lookup(b, ns, ne - ns);
     if (name == null) {
-      f.headers.add(lowerCase(b, ns, ne), new AsciiString(b, vs, ve - vs, true));
+      f.headers.add(lowerCase(b, ns, ne), new AsciiString(b, vs, ve - vs, false));
       return true;
     }
     if (name == HttpHeaderNames.CONTENT_LENGTH) {
@@ -479,11 +482,11 @@ final class H1Parser {
       if (f.contentLength < 0) {
         f.contentLength = length;
         // One value whatever the wire said ("5, 5" is allowed there, not in HTTP/2).
-        f.headers.add(name, length == 0 ? ZERO : isDigits(b, vs, ve) ? new AsciiString(b, vs, ve - vs, true)
+        f.headers.add(name, length == 0 ? ZERO : isDigits(b, vs, ve) ? new AsciiString(b, vs, ve - vs, false)
             : new AsciiString(Long.toString(length)));
       }
     } else if (name == HttpHeaderNames.TRANSFER_ENCODING) {
-      AsciiString value = new AsciiString(b, vs, ve - vs, true);
+      AsciiString value = new AsciiString(b, vs, ve - vs, false);
       f.transferEncoding = f.transferEncoding == null ? value : new AsciiString(f.transferEncoding + ", " + value);
     } else if (name == HttpHeaderNames.CONNECTION) {
       connectionTokens(b, vs, ve, f);
@@ -491,16 +494,16 @@ final class H1Parser {
       if (f.host != null) {
         return fail(400, "more than one Host field");
       }
-      f.host = new AsciiString(b, vs, ve - vs, true);
+      f.host = new AsciiString(b, vs, ve - vs, false);
     } else if (name == HttpHeaderNames.EXPECT && f.request) {
-      f.expect = new AsciiString(b, vs, ve - vs, true);
+      f.expect = new AsciiString(b, vs, ve - vs, false);
     } else if (name == HttpHeaderNames.TE) {
       if (listsTrailers(b, vs, ve) && !f.headers.contains(name)) {
         f.headers.add(name, TRAILERS); // the only TE an HTTP/2 message may carry (RFC 9113 §8.2.2)
       }
     } else if (name != HttpHeaderNames.KEEP_ALIVE && name != HttpHeaderNames.PROXY_CONNECTION
         && name != HttpHeaderNames.UPGRADE) {
-      f.headers.add(name, new AsciiString(b, vs, ve - vs, true));
+      f.headers.add(name, new AsciiString(b, vs, ve - vs, false));
     }
     return true;
   }
@@ -610,7 +613,7 @@ final class H1Parser {
         return m;
       }
     }
-    return new AsciiString(b, start, end - start, true);
+    return new AsciiString(b, start, end - start, false);
   }
 
   private static boolean equals(AsciiString s, byte[] b, int start) {
@@ -751,13 +754,12 @@ final class H1Parser {
       return false;
     }
     // Trailer lines end like a head: at an empty line (the first line is a field, not a start line).
-    int length = takeBlock(in, "trailers");
-    if (length < 0) {
+    byte[] b = takeBlock(in, "trailers");
+    if (b == null) {
       return false;
     }
-    byte[] b = SCRATCH.get();
     Fields f = fields.reset(false);
-    if (!fields(b, 0, length, f)) {
+    if (!fields(b, 0, b.length, f)) {
       fields.clear();
       return false;
     }
@@ -828,17 +830,6 @@ final class H1Parser {
     for (int i = from; i < to; i++) {
       int c = b[i] & 0xff;
       if (c <= ' ' || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** field-value characters (RFC 9110 §5.5): VCHAR, obs-text, SP and HTAB. */
-  private static boolean isFieldValue(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int c = b[i] & 0xff;
-      if (c < ' ' && c != '\t' || c == 0x7f) {
         return false;
       }
     }
