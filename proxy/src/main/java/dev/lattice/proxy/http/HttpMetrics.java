@@ -36,7 +36,7 @@ public final class HttpMetrics {
   public final class Target {
     private final Labels labels;
     private final Counter requestTotal;
-    private final Map<Long, Outcome> outcomes = new ConcurrentHashMap<>();
+    private final LongKeyedMap<Outcome> outcomes = new LongKeyedMap<>();
 
     private Target(Labels labels) {
       this.labels = labels;

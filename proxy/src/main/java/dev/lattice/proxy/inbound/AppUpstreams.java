@@ -2,14 +2,13 @@ package dev.lattice.proxy.inbound;
 
 import dev.lattice.proxy.http.H1Pool;
 import dev.lattice.proxy.http.H2Upstream;
+import dev.lattice.proxy.http.LongKeyedMap;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The inbound's connections to its application, per port: a pool of HTTP/1.1 connections and one
@@ -19,8 +18,8 @@ final class AppUpstreams {
   private final Connector connector;
   private final EventLoopGroup group;
   private final Duration connectTimeout;
-  private final Map<Integer, H1Pool> http1 = new ConcurrentHashMap<>();
-  private final Map<Integer, H2Upstream> http2 = new ConcurrentHashMap<>();
+  private final LongKeyedMap<H1Pool> http1 = new LongKeyedMap<>();
+  private final LongKeyedMap<H2Upstream> http2 = new LongKeyedMap<>();
 
   AppUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout) {
     this.connector = connector;
@@ -28,14 +27,17 @@ final class AppUpstreams {
     this.connectTimeout = connectTimeout;
   }
 
+  /** Called per request: a lookup that allocates nothing once the port's pool exists. */
   Upstream http1(int port) {
-    return http1.computeIfAbsent(port, p -> new H1Pool(
-        loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), Duration.ofSeconds(3), 10_000));
+    H1Pool pool = http1.get(port);
+    return pool != null ? pool : http1.computeIfAbsent(port, p -> new H1Pool(
+        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), Duration.ofSeconds(3), 10_000));
   }
 
   Upstream http2(int port) {
-    return http2.computeIfAbsent(port, p -> new H2Upstream(
-        loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), group.next()));
+    H2Upstream upstream = http2.get(port);
+    return upstream != null ? upstream : http2.computeIfAbsent(port, p -> new H2Upstream(
+        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), group.next()));
   }
 
   /** The app is reached on loopback: the proxy and its workload share the network namespace. */
