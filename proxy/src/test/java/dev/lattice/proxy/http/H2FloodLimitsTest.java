@@ -140,12 +140,18 @@ class H2FloodLimitsTest {
     });
   }
 
-  @Test
-  void provokedResetsBeyondTheWindowsLimitEndTheConnectionWithEnhanceYourCalm() {
+  /** A server that allows two provoked resets per 30 s, after a client has provoked two. */
+  private EmbeddedChannel serverAtTheResetLimit() {
     EmbeddedChannel channel = server(new H2Handlers.Limits(10_000, 2, 30, now::get));
     channel.writeInbound(prefaceAndSettings());
     channel.writeInbound(provokedReset(1));
     channel.writeInbound(provokedReset(3));
+    return channel;
+  }
+
+  @Test
+  void provokedResetsBeyondTheWindowsLimitEndTheConnectionWithEnhanceYourCalm() {
+    EmbeddedChannel channel = serverAtTheResetLimit();
     assertThat(channel.isOpen()).isTrue();
     assertThat(framesWritten(channel)).containsExactly("RST_STREAM 1 PROTOCOL_ERROR", "RST_STREAM 3 PROTOCOL_ERROR");
 
@@ -156,10 +162,7 @@ class H2FloodLimitsTest {
 
   @Test
   void theResetCountStartsAgainInANewWindow() {
-    EmbeddedChannel channel = server(new H2Handlers.Limits(10_000, 2, 30, now::get));
-    channel.writeInbound(prefaceAndSettings());
-    channel.writeInbound(provokedReset(1));
-    channel.writeInbound(provokedReset(3));
+    EmbeddedChannel channel = serverAtTheResetLimit();
     now.addAndGet(TimeUnit.SECONDS.toNanos(30));
     channel.writeInbound(provokedReset(5));
     channel.writeInbound(provokedReset(7));
