@@ -24,7 +24,9 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
   @Override
   public void rewriteRequest(Http2Headers headers) {
     headers.remove(MeshHeaders.CLIENT_ID);
-    client.ifPresent(id -> headers.set(MeshHeaders.CLIENT_ID, id.value()));
+    if (client.isPresent()) { // not ifPresent: its lambda would capture the headers, per request
+      headers.set(MeshHeaders.CLIENT_ID, client.get().value());
+    }
   }
 
   @Override
