@@ -79,8 +79,9 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
     if (padding != 0 || streamId <= 0) {
       return super.writeHeaders(ctx, streamId, headers, padding, endStream, promise);
     }
-    ByteBuf frame = ctx.alloc().buffer(INITIAL_HEADERS_CAPACITY);
+    ByteBuf frame = null;
     try {
+      frame = ctx.alloc().buffer(INITIAL_HEADERS_CAPACITY);
       frame.writerIndex(FRAME_HEADER_LENGTH);
       hpack.encodeHeaders(streamId, headers, frame);
     } catch (Http2Exception e) {
@@ -88,7 +89,9 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
       frame.release();
       return promise.setFailure(e);
     } catch (Throwable t) {
-      frame.release();
+      if (frame != null) {
+        frame.release();
+      }
       promise.setFailure(t);
       PlatformDependent.throwException(t);
       return promise;

@@ -47,7 +47,7 @@ final class H1Parser {
     AsciiString.cached("CONNECT"), AsciiString.cached("TRACE"),
   };
   static final AsciiString HEAD = METHODS[3];
-  /** A head is copied here to be read: one copy per thread, not per connection. */
+
   /** What the parser found, in wire order. All calls on the connection's loop. */
   interface Sink {
     /** A head; {@code endOfMessage} when no body follows (a body-less request, a 204, a 1xx...). */
