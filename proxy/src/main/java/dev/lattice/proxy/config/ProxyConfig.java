@@ -27,6 +27,8 @@ public record ProxyConfig(
     Duration inboundConnectTimeout,
     Duration outboundConnectTimeout,
     Duration outboundIdleTimeout,
+    Duration inboundHttp1PoolIdleTimeout,
+    Duration outboundHttp1PoolIdleTimeout,
     Set<Integer> opaquePorts,
     Duration shutdownGrace,
     int eventLoopThreads,
@@ -44,6 +46,10 @@ public record ProxyConfig(
   public static final String OUTBOUND_CONNECT_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT";
   /** How long an outbound destination's upstreams outlive the last client connection that used them. */
   public static final String OUTBOUND_DISCOVERY_IDLE_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_DISCOVERY_IDLE_TIMEOUT";
+  /** How long an idle HTTP/1 connection to the application is kept for reuse (Linkerd: 3 s). */
+  public static final String INBOUND_HTTP1_POOL_IDLE_TIMEOUT = "LINKERD2_PROXY_INBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT";
+  /** How long an idle HTTP/1 connection to an unmeshed destination is kept for reuse (Linkerd: 3 s). */
+  public static final String OUTBOUND_HTTP1_POOL_IDLE_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT";
   public static final String CORES = "LINKERD2_PROXY_CORES";
 
   // Lattice-only variables.
@@ -89,6 +95,8 @@ public record ProxyConfig(
     Duration inConnect = r.duration(INBOUND_CONNECT_TIMEOUT, Duration.ofMillis(300));
     Duration outConnect = r.duration(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(1));
     Duration outIdle = r.duration(OUTBOUND_DISCOVERY_IDLE_TIMEOUT, Duration.ofSeconds(5));
+    Duration inPoolIdle = r.duration(INBOUND_HTTP1_POOL_IDLE_TIMEOUT, Duration.ofSeconds(3));
+    Duration outPoolIdle = r.duration(OUTBOUND_HTTP1_POOL_IDLE_TIMEOUT, Duration.ofSeconds(3));
     Set<Integer> opaque = r.ports(ProxyEnv.INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION, DEFAULT_OPAQUE_PORTS);
     Duration grace = r.duration(ProxyEnv.SHUTDOWN_GRACE_PERIOD, Duration.ofMinutes(2));
     int threads = r.integer(CORES, Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
@@ -105,7 +113,8 @@ public record ProxyConfig(
       return Optional.of(parsed.getAddress());
     });
     r.finish();
-    return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle, opaque, grace,
+    return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
+        inPoolIdle, outPoolIdle, opaque, grace,
         threads, identity, discovery, origDst, source);
   }
 

@@ -18,20 +18,22 @@ final class AppUpstreams {
   private final Connector connector;
   private final EventLoopGroup group;
   private final Duration connectTimeout;
+  private final Duration http1IdleTimeout;
   private final LongKeyedMap<H1Pool> http1 = new LongKeyedMap<>();
   private final LongKeyedMap<H2Upstream> http2 = new LongKeyedMap<>();
 
-  AppUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout) {
+  AppUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration http1IdleTimeout) {
     this.connector = connector;
     this.group = group;
     this.connectTimeout = connectTimeout;
+    this.http1IdleTimeout = http1IdleTimeout;
   }
 
   /** Called per request: a lookup that allocates nothing once the port's pool exists. */
   Upstream http1(int port) {
     H1Pool pool = http1.get(port);
     return pool != null ? pool : http1.computeIfAbsent(port, p -> new H1Pool(
-        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), Duration.ofSeconds(3), 10_000));
+        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), http1IdleTimeout, 10_000));
   }
 
   Upstream http2(int port) {

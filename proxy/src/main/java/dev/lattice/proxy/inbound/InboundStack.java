@@ -73,7 +73,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     this.tcpMetrics = tcpMetrics;
     this.httpMetrics = httpMetrics;
     this.drain = drain;
-    this.apps = new AppUpstreams(connector, group, config.inboundConnectTimeout());
+    this.apps = new AppUpstreams(connector, group, config.inboundConnectTimeout(), config.inboundHttp1PoolIdleTimeout());
   }
 
   @Override

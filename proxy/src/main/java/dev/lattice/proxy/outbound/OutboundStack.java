@@ -56,7 +56,8 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     this.httpMetrics = httpMetrics;
     this.drain = drain;
     this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout());
-    this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout());
+    this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout(),
+        config.outboundHttp1PoolIdleTimeout());
   }
 
   @Override

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Plaintext HTTP connections to unmeshed destinations, per destination address and shared by every
- * client connection of this proxy: a pool of HTTP/1.1 connections (Linkerd's defaults: idle
- * timeout 3 s, at most 10 000 idle) and one h2c connection, each opened on first use. No TLS and
+ * client connection of this proxy: a pool of HTTP/1.1 connections (idle timeout
+ * {@code LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT}, 3 s by default; at most
+ * 10 000 idle, as Linkerd) and one h2c connection, each opened on first use. No TLS and
  * no {@code l5d-orig-proto} upgrade: the destination has no proxy to undo it. A destination no
  * client connection has used for the outbound idle timeout is closed and forgotten.
  */
 final class PlainUpstreams {
-  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
   static final int MAX_IDLE = 10_000;
 
   private final SharedUpstreams<Key, Target> targets;
@@ -34,10 +34,11 @@ final class PlainUpstreams {
     }
   }
 
-  PlainUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration unusedTimeout) {
+  PlainUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration unusedTimeout,
+      Duration http1IdleTimeout) {
     this.targets = new SharedUpstreams<>(
         key -> new Target(
-            new H1Pool(loop -> connector.plain(loop, key.address(), connectTimeout, key.dstLabels()), IDLE_TIMEOUT, MAX_IDLE),
+            new H1Pool(loop -> connector.plain(loop, key.address(), connectTimeout, key.dstLabels()), http1IdleTimeout, MAX_IDLE),
             new H2Upstream(loop -> connector.plain(loop, key.address(), connectTimeout, key.dstLabels()), group.next())),
         Target::close, unusedTimeout,
         (task, delay) -> group.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));

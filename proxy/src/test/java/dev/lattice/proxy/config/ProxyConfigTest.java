@@ -20,6 +20,9 @@ class ProxyConfigTest {
     assertThat(c.inboundDetectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.opaquePorts()).containsExactlyInAnyOrder(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.outboundIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.inboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.outboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.eventLoopThreads()).isBetween(1, 2);
     assertThat(c.identity()).isEmpty();
   }
@@ -31,6 +34,8 @@ class ProxyConfigTest {
         "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS", "127.0.0.1:5140,127.0.0.1:5141",
         "LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT", "250ms",
         "LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD", "0",
+        "LINKERD2_PROXY_INBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT", "120s",
+        "LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT", "1500ms",
         "LINKERD2_PROXY_INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION", "22,8000-8002",
         "LATTICE_PROXY_STATIC_ORIG_DST", "5140=127.0.0.1:8080"));
 
@@ -39,6 +44,8 @@ class ProxyConfigTest {
     assertThat(c.outboundListen()).extracting(InetSocketAddress::getPort).containsExactly(5140, 5141);
     assertThat(c.inboundDetectTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.shutdownGrace()).isZero();
+    assertThat(c.inboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.outboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.opaquePorts()).containsExactlyInAnyOrder(22, 8000, 8001, 8002);
     assertThat(c.staticOrigDst()).containsEntry(5140, new InetSocketAddress("127.0.0.1", 8080));
   }
