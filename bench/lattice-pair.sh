@@ -12,7 +12,8 @@
 #
 # Usage (from the repository root):
 #   CUSTOM_PAIR_NAME=lattice CUSTOM_PAIR_CMD='bash bench/lattice-pair.sh' RUNS=1 DUR=5 WARMUP=20 /work/shared/bench/run.sh
-# Knobs: LATTICE_JAVA_OPTS (JVM flags, default below), LATTICE_EXTRA_JAVA_OPTS (added to them), LATTICE_CORES (event loops per proxy, default 1),
+# Knobs: LATTICE_JAVA_OPTS (JVM flags, default below), LATTICE_EXTRA_JAVA_OPTS (added to them),
+#        LATTICE_BENCH_IDLE (how long idle connections are kept, default 120s), LATTICE_CORES (event loops per proxy, default 1),
 #        LATTICE_SKIP_BUILD=1 (use the existing proxy/target build).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,11 +92,20 @@ stop() {
 }
 trap stop TERM INT
 
+# Idle connections are kept as long as the haproxy pairs keep theirs ("timeout http-keep-alive
+# 120s", "http-reuse always"): the harness runs each setup's tests between the other setups' and
+# idles the pair for longer than Linkerd's defaults (a peer's HTTP/2 connection goes 5 s after
+# its last client, an HTTP/1 connection to the app after 3 s), so with those every measured test
+# would begin with a new mTLS handshake and new app connections, which haproxy's never do. Set
+# LATTICE_BENCH_IDLE to change it (5s is close to Linkerd's defaults).
+IDLE=${LATTICE_BENCH_IDLE:-120s}
+
 env LINKERD2_PROXY_CORES="$CORES" \
   LINKERD2_PROXY_INBOUND_LISTEN_ADDR="127.0.0.1:$BENCH_HOP" \
   LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR=127.0.0.1:0 \
   LINKERD2_PROXY_ADMIN_LISTEN_ADDR="127.0.0.1:$BENCH_HOP3" \
   LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD=1s \
+  LINKERD2_PROXY_INBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT="$IDLE" \
   LATTICE_PROXY_CERT_FILE="$BENCH_CERTS/server.crt" LATTICE_PROXY_KEY_FILE="$BENCH_CERTS/server.key" \
   LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS="$BENCH_CERTS/ca.crt" \
   "$JAVA" $JAVA_OPTS -cp "$CP" dev.lattice.proxy.ProxyMain > "$WORK/b.log" 2>&1 &
@@ -106,6 +116,7 @@ env LINKERD2_PROXY_CORES="$CORES" \
   LINKERD2_PROXY_OUTBOUND_LISTEN_ADDRS="$OUT_ADDRS" \
   LINKERD2_PROXY_ADMIN_LISTEN_ADDR="127.0.0.1:$BENCH_HOP2" \
   LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD=1s \
+  LINKERD2_PROXY_OUTBOUND_DISCOVERY_IDLE_TIMEOUT="$IDLE" \
   LATTICE_PROXY_STATIC_ORIG_DST="$ORIG" \
   LATTICE_PROXY_DISCOVERY_FILE="$WORK/discovery.txt" \
   LATTICE_PROXY_CERT_FILE="$BENCH_CERTS/client.crt" LATTICE_PROXY_KEY_FILE="$BENCH_CERTS/client.key" \
