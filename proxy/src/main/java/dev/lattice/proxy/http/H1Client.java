@@ -161,7 +161,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   }
 
   /** One request over a pooled connection; all state on the connection's loop once attached. */
-  static final class Call implements UpstreamCall, BodySource {
+  static final class Call implements UpstreamCall, BodySource, HeldRequestParts.Writer {
     private final Http2Headers head;
     private final boolean headEnds;
     private final ResponseListener listener;
@@ -201,9 +201,7 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       c.input.parser().expectResponseToHead(headRequest);
       boolean chunked = !headEnds && !head.contains(HttpHeaderNames.CONTENT_LENGTH);
       c.out.head(encodeHead(c, http10, absolute, chunked), headEnds, chunked, false);
-      if (!early.isEmpty()) {
-        early.drain(this::writeData, this::writeTrailers);
-      }
+      early.drain(this);
       c.out.flush();
     }
 
@@ -288,7 +286,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       });
     }
 
-    private void writeData(ByteBuf data, boolean end, BodySource source) {
+    @Override
+    public void writeData(ByteBuf data, boolean end, BodySource source) {
       requestDone = end;
       client.out.data(data, end, source);
       if (end) {
@@ -296,7 +295,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       }
     }
 
-    private void writeTrailers(Http2Headers trailers) {
+    @Override
+    public void writeTrailers(Http2Headers trailers) {
       requestDone = true;
       client.out.trailers(trailers);
       maybeFinish();

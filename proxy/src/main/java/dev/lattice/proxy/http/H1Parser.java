@@ -384,6 +384,21 @@ final class H1Parser {
     boolean closeToken;
     boolean keepAliveToken;
     List<AsciiString> listed;
+    /** Reads one Connection token into these fields; made once per parser, not per head. */
+    final ElementTest connectionToken = (a, start, end) -> {
+      if (KnownHeaderNames.equalsIgnoreCase(CLOSE, a, start, end - start)) {
+        closeToken = true;
+      } else if (KnownHeaderNames.equalsIgnoreCase(KEEP_ALIVE, a, start, end - start)) {
+        keepAliveToken = true;
+      } else {
+        // Connection names fields meant for this hop only (RFC 9110 §7.6.1): they go no further.
+        if (listed == null) {
+          listed = new ArrayList<>(2);
+        }
+        listed.add(lowerCase(a, start, end));
+      }
+      return false;
+    };
 
     Fields reset(boolean request) {
       this.request = request;
@@ -489,7 +504,7 @@ final class H1Parser {
       AsciiString value = new AsciiString(b, vs, ve - vs, false);
       f.transferEncoding = f.transferEncoding == null ? value : new AsciiString(f.transferEncoding + ", " + value);
     } else if (name == HttpHeaderNames.CONNECTION) {
-      connectionTokens(b, vs, ve, f);
+      anyElement(b, vs, ve, f.connectionToken);
     } else if (name == HttpHeaderNames.HOST && f.request) {
       if (f.host != null) {
         return fail(400, "more than one Host field");
@@ -510,25 +525,7 @@ final class H1Parser {
 
   /** Whether a TE value lists {@code trailers} among its codings ({@code trailers, deflate;q=0.5}). */
   private static boolean listsTrailers(byte[] b, int vs, int ve) {
-    return anyElement(b, vs, ve, (a, start, end) -> TRAILERS.contentEqualsIgnoreCase(new AsciiString(a, start, end - start, false)));
-  }
-
-  private static void connectionTokens(byte[] b, int vs, int ve, Fields f) {
-    anyElement(b, vs, ve, (a, start, end) -> {
-      AsciiString token = new AsciiString(a, start, end - start, false);
-      if (CLOSE.contentEqualsIgnoreCase(token)) {
-        f.closeToken = true;
-      } else if (KEEP_ALIVE.contentEqualsIgnoreCase(token)) {
-        f.keepAliveToken = true;
-      } else {
-        // Connection names fields meant for this hop only (RFC 9110 §7.6.1): they go no further.
-        if (f.listed == null) {
-          f.listed = new ArrayList<>(2);
-        }
-        f.listed.add(lowerCase(a, start, end));
-      }
-      return false;
-    });
+    return anyElement(b, vs, ve, (a, start, end) -> KnownHeaderNames.equalsIgnoreCase(TRAILERS, a, start, end - start));
   }
 
   /** One element of a comma-separated field value: {@code bytes[start, end)}. */

@@ -130,7 +130,7 @@ final class H2Client extends Http2FrameAdapter {
   }
 
   /** One request on this connection; all its state is touched on the connection's loop only. */
-  static final class Call implements UpstreamCall, BodySource {
+  static final class Call implements UpstreamCall, BodySource, HeldRequestParts.Writer {
     private final ResponseListener listener;
     private final EventLoop home;
     private H2Client conn;
@@ -167,9 +167,7 @@ final class H2Client extends Http2FrameAdapter {
       }
       conn.calls.put(id, this);
       conn.handler.encoder().writeHeaders(conn.ctx, id, head, 0, endOfStream, conn.ctx.voidPromise());
-      if (!early.isEmpty()) {
-        early.drain(this::writeData, this::writeTrailers);
-      }
+      early.drain(this);
       conn.flush();
     }
 
@@ -227,11 +225,13 @@ final class H2Client extends Http2FrameAdapter {
       });
     }
 
-    private void writeData(ByteBuf data, boolean end, BodySource source) {
+    @Override
+    public void writeData(ByteBuf data, boolean end, BodySource source) {
       H2DataWrites.write(conn.handler, conn.ctx, id, data, end, source);
     }
 
-    private void writeTrailers(Http2Headers trailers) {
+    @Override
+    public void writeTrailers(Http2Headers trailers) {
       conn.handler.encoder().writeHeaders(conn.ctx, id, trailers, 0, true, conn.ctx.voidPromise());
     }
 

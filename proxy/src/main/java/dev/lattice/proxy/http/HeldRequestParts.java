@@ -3,7 +3,6 @@ package dev.lattice.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 /**
  * The parts of a request (body pieces, trailers) sent before its upstream connection was there,
@@ -13,11 +12,28 @@ import java.util.function.Consumer;
 final class HeldRequestParts {
   private ArrayDeque<Object> parts;
 
-  /** Writes one held body piece onward. */
-  @FunctionalInterface
-  interface BodyWriter {
-    void write(ByteBuf data, boolean endOfStream, BodySource source);
+  /**
+   * Where held parts go once the upstream is there: the call itself implements it, so handing
+   * the parts on builds no writer objects per request.
+   */
+  interface Writer {
+    void writeData(ByteBuf data, boolean endOfStream, BodySource source);
+
+    void writeTrailers(Http2Headers trailers);
   }
+
+  /** Drops body pieces, reporting them consumed so their source is not left paused. */
+  private static final Writer DISCARD = new Writer() {
+    @Override
+    public void writeData(ByteBuf data, boolean endOfStream, BodySource source) {
+      int n = data.readableBytes();
+      data.release();
+      source.consumed(n);
+    }
+
+    @Override
+    public void writeTrailers(Http2Headers trailers) {}
+  };
 
   void body(ByteBuf data, boolean endOfStream, BodySource source) {
     parts().add(new Body(data, endOfStream, source));
@@ -27,36 +43,24 @@ final class HeldRequestParts {
     parts().add(trailers);
   }
 
-  /** Whether nothing is held: the usual case, a connection that was there before the first part. */
-  boolean isEmpty() {
-    return parts == null || parts.isEmpty();
-  }
-
-  /** Hands every held part, in order, to the writers. */
-  void drain(BodyWriter body, Consumer<Http2Headers> trailers) {
+  /** Hands every held part, in order, to {@code writer}. */
+  void drain(Writer writer) {
     if (parts == null) {
-      return;
+      return; // the usual case: the upstream was there before the first part
     }
     Object part;
     while ((part = parts.poll()) != null) {
       if (part instanceof Body b) {
-        body.write(b.data, b.end, b.source);
+        writer.writeData(b.data, b.end, b.source);
       } else {
-        trailers.accept((Http2Headers) part);
+        writer.writeTrailers((Http2Headers) part);
       }
     }
   }
 
   /** Drops what is held; each body piece is reported consumed so its source is not left paused. */
   void release() {
-    if (isEmpty()) {
-      return; // no writers (and no lambdas) for nothing
-    }
-    drain((data, end, source) -> {
-      int n = data.readableBytes();
-      data.release();
-      source.consumed(n);
-    }, trailers -> {});
+    drain(DISCARD);
   }
 
   private ArrayDeque<Object> parts() {

@@ -65,7 +65,8 @@ final class KnownHeaderNames {
     }
   }
 
-  private static boolean equalsIgnoreCase(AsciiString lower, byte[] bytes, int start, int length) {
+  /** Whether {@code bytes[start, start + length)} is {@code lower} (a lower-case name) in any case. */
+  static boolean equalsIgnoreCase(AsciiString lower, byte[] bytes, int start, int length) {
     if (lower.length() != length) {
       return false;
     }
