@@ -1,7 +1,6 @@
 package dev.lattice.proxy.http;
 
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -17,7 +16,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Builds the proxy's HTTP/2 connection handlers: Netty's connection, flow control, frame reader and
- * HPACK, with {@link CompactFrameWriter} writing the frames.
+ * HPACK, with {@link CompactFrameWriter} writing the frames and {@link DirectDataEncoder} writing
+ * DATA that fits the peer's windows without queueing it in the flow controller.
  *
  * <p>Netty's builder only takes a writer of one's own with a ready-made codec, and then leaves out
  * two protections it otherwise adds on the encoder side, so they are added here with Netty's
@@ -63,7 +63,7 @@ final class H2Handlers {
 
   private static Http2ConnectionHandler build(
       Http2Connection connection, Http2FrameListener listener, Http2Settings settings, Duration grace, Limits limits) {
-    Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new CompactFrameWriter());
+    Http2ConnectionEncoder encoder = new DirectDataEncoder(connection, new CompactFrameWriter());
     encoder = new ControlFrameLimit(encoder, limits.outstandingControlFrames());
     encoder = new ResetFloodLimit(encoder, limits.resetsPerWindow(), limits.resetWindowSeconds(), limits.nanoClock());
     if (!connection.isServer()) {

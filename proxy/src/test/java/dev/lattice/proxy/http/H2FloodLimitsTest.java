@@ -3,16 +3,11 @@ package dev.lattice.proxy.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameWriter;
@@ -41,22 +36,12 @@ class H2FloodLimitsTest {
     return channel;
   }
 
-  /** The bytes a client's writer makes of {@code frames}. */
   private static ByteBuf clientBytes(BiConsumer<Http2FrameWriter, ChannelHandlerContext> frames) {
-    EmbeddedChannel capture = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    frames.accept(new DefaultHttp2FrameWriter(), capture.pipeline().firstContext());
-    capture.flush();
-    ByteBuf all = Unpooled.buffer();
-    for (ByteBuf b; (b = capture.readOutbound()) != null; ) {
-      all.writeBytes(b);
-      b.release();
-    }
-    return all;
+    return H2TestPeer.clientBytes(frames);
   }
 
   private static ByteBuf prefaceAndSettings() {
-    ByteBuf preface = Http2CodecUtil.connectionPrefaceBuf();
-    return Unpooled.wrappedBuffer(preface, clientBytes((w, ctx) -> w.writeSettings(ctx, new Http2Settings(), ctx.newPromise())));
+    return H2TestPeer.prefaceAndSettings(new Http2Settings());
   }
 
   /** Holds every write without completing it: a peer that has stopped reading. */
@@ -79,28 +64,17 @@ class H2FloodLimitsTest {
   /** The error codes of the GOAWAY and RST_STREAM frames the server wrote. */
   private static List<String> framesWritten(EmbeddedChannel channel) {
     List<String> frames = new ArrayList<>();
-    ByteBuf all = Unpooled.buffer();
-    for (Object o; (o = channel.readOutbound()) != null; ) {
-      all.writeBytes((ByteBuf) o);
-      ((ByteBuf) o).release();
-    }
-    try (DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader()) {
-      reader.readFrame(null, all, new Http2FrameAdapter() {
-        @Override
-        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-          frames.add("GOAWAY " + Http2Error.valueOf(errorCode));
-        }
+    H2TestPeer.readWritten(channel, new Http2FrameAdapter() {
+      @Override
+      public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+        frames.add("GOAWAY " + Http2Error.valueOf(errorCode));
+      }
 
-        @Override
-        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-          frames.add("RST_STREAM " + streamId + " " + Http2Error.valueOf(errorCode));
-        }
-      });
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      all.release();
-    }
+      @Override
+      public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+        frames.add("RST_STREAM " + streamId + " " + Http2Error.valueOf(errorCode));
+      }
+    });
     return frames;
   }
 
