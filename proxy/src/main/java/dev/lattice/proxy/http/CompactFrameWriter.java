@@ -79,15 +79,30 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
     if (padding != 0 || streamId <= 0) {
       return super.writeHeaders(ctx, streamId, headers, padding, endStream, promise);
     }
+    try {
+      return writeHeadersOrThrow(ctx, streamId, headers, endStream, promise);
+    } catch (Http2Exception e) {
+      // An invalid header list fails this write only, as in Netty's writer.
+      return promise.setFailure(e);
+    }
+  }
+
+  /**
+   * Writes an unpadded HEADERS frame (with any CONTINUATION frames) for stream {@code streamId}
+   * (> 0) with {@code promise}. A header list that cannot be encoded writes nothing and is thrown
+   * instead of failing the promise, for a caller whose promise is void and could not carry it.
+   */
+  ChannelFuture writeHeadersOrThrow(
+      ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean endStream, ChannelPromise promise)
+      throws Http2Exception {
     ByteBuf frame = null;
     try {
       frame = ctx.alloc().buffer(INITIAL_HEADERS_CAPACITY);
       frame.writerIndex(FRAME_HEADER_LENGTH);
       hpack.encodeHeaders(streamId, headers, frame);
     } catch (Http2Exception e) {
-      // An invalid header list fails this write only, as in Netty's writer.
       frame.release();
-      return promise.setFailure(e);
+      throw e;
     } catch (Throwable t) {
       if (frame != null) {
         frame.release();

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Builds the proxy's HTTP/2 connection handlers: Netty's connection, flow control, frame reader and
- * HPACK, with {@link CompactFrameWriter} writing the frames and {@link DirectDataEncoder} writing
+ * HPACK, with {@link CompactFrameWriter} writing the frames and {@link DirectFrameEncoder} writing
  * DATA that fits the peer's windows without queueing it in the flow controller.
  *
  * <p>Netty's builder only takes a writer of one's own with a ready-made codec, and then leaves out
@@ -63,7 +63,7 @@ final class H2Handlers {
 
   private static Http2ConnectionHandler build(
       Http2Connection connection, Http2FrameListener listener, Http2Settings settings, Duration grace, Limits limits) {
-    Http2ConnectionEncoder encoder = new DirectDataEncoder(connection, new CompactFrameWriter());
+    Http2ConnectionEncoder encoder = new DirectFrameEncoder(connection, new CompactFrameWriter());
     encoder = new ControlFrameLimit(encoder, limits.outstandingControlFrames());
     encoder = new ResetFloodLimit(encoder, limits.resetsPerWindow(), limits.resetWindowSeconds(), limits.nanoClock());
     if (!connection.isServer()) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -25,23 +26,57 @@ import org.junit.jupiter.api.Test;
 /**
  * DATA that fits the peer's windows leaves at once and is charged to both windows; everything else
  * still waits in Netty's flow controller, and a stream's bytes arrive whole and in order either way.
+ * A stream's first final head written with a void promise leaves at once and counts as sent.
  */
-class DirectDataEncoderTest {
+class DirectFrameEncoderTest {
   private static final int STREAM = 1;
 
   private EmbeddedChannel channel;
   private Http2ConnectionHandler handler;
   private ChannelHandlerContext ctx;
 
-  /** A server whose client allows {@code clientWindow} bytes per stream and has sent a request on stream 1. */
-  private void serverWithOpenRequest(int clientWindow) {
+  /** A server whose client has sent a request on stream 1 and has no response yet. */
+  private void serverWithRequest(int clientWindow) {
     channel = new EmbeddedChannel(H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1)));
     handler = channel.pipeline().get(Http2ConnectionHandler.class);
     ctx = channel.pipeline().context(handler);
     channel.writeInbound(H2TestPeer.prefaceAndSettings(new Http2Settings().initialWindowSize(clientWindow)));
     channel.writeInbound(H2TestPeer.clientBytes((w, c) -> w.writeHeaders(c, STREAM,
         new DefaultHttp2Headers().method("GET").scheme("http").authority("a").path("/"), 0, true, c.newPromise())));
+  }
+
+  /** A server whose client allows {@code clientWindow} bytes per stream and has a response head on stream 1. */
+  private void serverWithOpenRequest(int clientWindow) {
+    serverWithRequest(clientWindow);
     handler.encoder().writeHeaders(ctx, STREAM, new DefaultHttp2Headers().status("200"), 0, false, ctx.newPromise());
+  }
+
+  private void writeHead(String status) {
+    handler.encoder().writeHeaders(ctx, STREAM, new DefaultHttp2Headers().status(status), 0, false, ctx.voidPromise());
+  }
+
+  /** What the client received: the status of each HEADERS frame of stream 1, and any GOAWAY. */
+  private List<String> headsReceived() {
+    List<String> frames = new ArrayList<>();
+    H2TestPeer.readWritten(channel, new Http2FrameAdapter() {
+      @Override
+      public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int padding,
+          boolean endOfStream) {
+        frames.add("HEADERS " + headers.status());
+      }
+
+      @Override
+      public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int streamDependency,
+          short weight, boolean exclusive, int padding, boolean endOfStream) {
+        onHeadersRead(c, streamId, headers, padding, endOfStream);
+      }
+
+      @Override
+      public void onGoAwayRead(ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debugData) {
+        frames.add("GOAWAY");
+      }
+    });
+    return frames;
   }
 
   @AfterEach
@@ -148,5 +183,32 @@ class DirectDataEncoderTest {
 
     assertThat(late.cause()).isNotNull();
     assertThat(dataFramesReceived()).containsExactly("done|end");
+  }
+
+  @Test
+  void aFirstHeadWithAVoidPromiseLeavesAtOnceAndCountsAsSent() {
+    serverWithRequest(65_535);
+
+    writeHead("200");
+
+    assertThat(stream().isHeadersSent()).isTrue();
+    channel.flush();
+    assertThat(headsReceived()).containsExactly("HEADERS 200");
+
+    writeHead("204"); // a second head is refused, as Netty refuses it: the connection ends
+    channel.flush();
+    assertThat(headsReceived()).containsExactly("GOAWAY");
+  }
+
+  @Test
+  void anInformationalHeadIsLeftToNettysEncoderSoTheFinalHeadStillFollows() {
+    serverWithRequest(65_535);
+
+    writeHead("100");
+    writeHead("200");
+    channel.flush();
+
+    assertThat(headsReceived()).containsExactly("HEADERS 100", "HEADERS 200");
+    assertThat(channel.isOpen()).isTrue();
   }
 }

@@ -4,17 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameWriter;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2LifecycleManager;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 
 /**
  * Netty's HTTP/2 encoder, except that a DATA frame the peer's windows and the channel can take as
- * it is goes straight to the frame writer.
+ * it is goes straight to the frame writer, and so does a stream's first head written with a void
+ * promise.
  *
  * <p>Netty hands every DATA frame to the remote flow controller: a queued-frame object with a
  * buffer queue of its own (and that queue's {@code ArrayDeque}), a promise made from the caller's
@@ -29,12 +31,23 @@ import io.netty.handler.codec.http2.Http2Stream;
  * the peer's frame size or than what the channel takes before it becomes unwritable; a stream that
  * already has frames waiting (so a stream's frames never overtake each other); padding. A stream
  * in a state that cannot send DATA is left to Netty's encoder too, for its error.
+ *
+ * <p>A head: Netty's encoder turns the caller's void promise into a real one and puts a listener on
+ * it for every HEADERS frame, and the TLS handler then tracks that promise too. The relay writes
+ * its heads with void promises, so the first head of a stream that stays open (a response or
+ * request head followed by a body) is written with the void promise as it is, and marked sent as
+ * Netty marks it. A head that ends its stream (the stream's close waits on the write), an
+ * informational or repeated head, trailers, padding, a stream not yet created or a promise that
+ * is not void go through Netty's encoder. A head that cannot be encoded is reported to the
+ * connection as Netty reports it.
  */
-final class DirectDataEncoder extends DefaultHttp2ConnectionEncoder {
+final class DirectFrameEncoder extends DefaultHttp2ConnectionEncoder {
+  private final CompactFrameWriter writer;
   private Http2LifecycleManager lifecycle;
 
-  DirectDataEncoder(Http2Connection connection, Http2FrameWriter writer) {
+  DirectFrameEncoder(Http2Connection connection, CompactFrameWriter writer) {
     super(connection, writer);
+    this.writer = writer;
   }
 
   @Override
@@ -68,6 +81,32 @@ final class DirectDataEncoder extends DefaultHttp2ConnectionEncoder {
     ChannelFuture future = frameWriter().writeData(ctx, streamId, data, 0, true, promise.unvoid());
     lifecycle.closeStreamLocal(stream, future);
     return future;
+  }
+
+  @Override
+  public ChannelFuture writeHeaders(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+      boolean endOfStream, ChannelPromise promise) {
+    Http2Stream stream = connection().stream(streamId);
+    if (!promise.isVoid() || endOfStream || padding != 0 || stream == null || !firstFinalHead(stream, headers)) {
+      return super.writeHeaders(ctx, streamId, headers, padding, endOfStream, promise);
+    }
+    try {
+      ChannelFuture future = writer.writeHeadersOrThrow(ctx, streamId, headers, false, promise);
+      stream.headersSent(false);
+      return future;
+    } catch (Http2Exception e) {
+      lifecycle.onError(ctx, true, e);
+      return ctx.newFailedFuture(e);
+    }
+  }
+
+  /** Whether {@code headers} are the stream's first head and not an informational (1xx) one. */
+  private boolean firstFinalHead(Http2Stream stream, Http2Headers headers) {
+    Http2Stream.State state = stream.state();
+    return (state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_REMOTE)
+        && !stream.isHeadersSent()
+        && !stream.isTrailersSent()
+        && !(connection().isServer() && HttpStatusClass.valueOf(headers.status()) == HttpStatusClass.INFORMATIONAL);
   }
 
   private boolean fitsNow(ChannelHandlerContext ctx, Http2Stream stream, int size) {
