@@ -35,7 +35,7 @@ class DirectFrameEncoderTest {
   private Http2ConnectionHandler handler;
   private ChannelHandlerContext ctx;
 
-  /** A server whose client has sent a request on stream 1 and has no response yet. */
+  /** A server with a request on stream 1 and no response yet; its client allows {@code clientWindow} bytes per stream. */
   private void serverWithRequest(int clientWindow) {
     channel = new EmbeddedChannel(H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1)));
     handler = channel.pipeline().get(Http2ConnectionHandler.class);
@@ -45,8 +45,8 @@ class DirectFrameEncoderTest {
         new DefaultHttp2Headers().method("GET").scheme("http").authority("a").path("/"), 0, true, c.newPromise())));
   }
 
-  /** A server whose client allows {@code clientWindow} bytes per stream and has a response head on stream 1. */
-  private void serverWithOpenRequest(int clientWindow) {
+  /** Like {@link #serverWithRequest}, with the response head on stream 1 written (through Netty's path). */
+  private void serverMidResponse(int clientWindow) {
     serverWithRequest(clientWindow);
     handler.encoder().writeHeaders(ctx, STREAM, new DefaultHttp2Headers().status("200"), 0, false, ctx.newPromise());
   }
@@ -114,7 +114,7 @@ class DirectFrameEncoderTest {
 
   @Test
   void aFrameThatFitsIsWrittenAtOnceAndChargedToBothWindows() {
-    serverWithOpenRequest(65_535);
+    serverMidResponse(65_535);
     Http2Connection connection = handler.connection();
     int connectionWindow = flow().windowSize(connection.connectionStream());
 
@@ -129,7 +129,7 @@ class DirectFrameEncoderTest {
 
   @Test
   void theLastFrameClosesTheStreamOnceWritten() {
-    serverWithOpenRequest(65_535);
+    serverMidResponse(65_535);
 
     ChannelFuture written = writeData("bye", true);
     channel.flush();
@@ -141,7 +141,7 @@ class DirectFrameEncoderTest {
 
   @Test
   void aFrameOverTheStreamWindowWaitsAndTheStreamsLaterFramesQueueBehindIt() {
-    serverWithOpenRequest(10);
+    serverMidResponse(10);
 
     writeData("01234", false); // fits: leaves at once
     writeData("56789abcdefghij", false); // 15 bytes against 5 left: waits
@@ -161,7 +161,7 @@ class DirectFrameEncoderTest {
 
   @Test
   void aFrameTheChannelCannotTakeBeforeBecomingUnwritableWaitsInTheFlowController() {
-    serverWithOpenRequest(65_535);
+    serverMidResponse(65_535);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
 
     writeData("more than sixteen bytes of body", false);
@@ -174,7 +174,7 @@ class DirectFrameEncoderTest {
 
   @Test
   void dataOnAStreamWhoseSideHasEndedFailsAsInNettysEncoder() {
-    serverWithOpenRequest(65_535);
+    serverMidResponse(65_535);
     writeData("done", true);
     channel.flush();
 
