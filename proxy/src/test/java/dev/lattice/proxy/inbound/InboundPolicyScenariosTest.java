@@ -129,7 +129,7 @@ class InboundPolicyScenariosTest {
     Curl plain = mesh.curlPlain(U1_IP, "GET", "/orders");
     assertThat(plain.status()).isEqualTo(403);
     assertThat(plain.headers()).doesNotContainKey("l5d-proxy-error");
-    Curl h2c = mesh.curlPlain(U1_IP, "POST", "/orders", "--http2-prior-knowledge", "--data-binary", "order=17");
+    Curl h2c = mesh.curlPlainAnsweredEarly(U1_IP, "POST", "/orders", "--http2-prior-knowledge", "--data-binary", "order=17");
     assertThat(h2c.raw()).startsWith("HTTP/2 403");
     assertThat(h2c.headers()).doesNotContainKey("l5d-proxy-error");
 
