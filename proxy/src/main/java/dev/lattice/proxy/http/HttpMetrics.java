@@ -36,7 +36,8 @@ public final class HttpMetrics {
   public final class Target {
     private final Labels labels;
     private final Counter requestTotal;
-    private final LongKeyedMap<Outcome> outcomes = new LongKeyedMap<>();
+    /** By status in the high 32 bits and gRPC status (-1: none) in the low 32. */
+    private final LongKeyedMap<Outcome> outcomes = new LongKeyedMap<>(key -> new Outcome((int) (key >>> 32), (int) key));
 
     private Target(Labels labels) {
       this.labels = labels;
@@ -51,9 +52,6 @@ public final class HttpMetrics {
     public void response(int status, int grpcStatus, long elapsedNanos) {
       long key = ((long) status << 32) | (grpcStatus & 0xffffffffL);
       Outcome o = outcomes.get(key);
-      if (o == null) {
-        o = outcomes.computeIfAbsent(key, k -> new Outcome(status, grpcStatus));
-      }
       o.total.inc();
       o.latency.observe(elapsedNanos / 1_000_000.0);
     }

@@ -6,23 +6,26 @@ import java.util.function.LongFunction;
 /**
  * A map that request paths read once per request without boxing the key or locking: readers see
  * an immutable snapshot through one volatile read, and the rare writer (a new port, a new status)
- * publishes a copy. A {@code ConcurrentHashMap<Long, V>} boxed every key above 127 on every
- * lookup, and its {@code computeIfAbsent} took a capturing lambda each time.
+ * publishes a copy. Values are made by the map's own factory, so a lookup builds no function
+ * object either. A {@code ConcurrentHashMap<Long, V>} boxed every key above 127 on every lookup,
+ * and its {@code computeIfAbsent} took a capturing lambda each time.
  */
 public final class LongKeyedMap<V> {
+  private final LongFunction<? extends V> create;
   private volatile LongObjectHashMap<V> snapshot = new LongObjectHashMap<>();
 
-  /** The value for {@code key}, or null. */
-  public V get(long key) {
-    return snapshot.get(key);
+  /** A map whose value for a key, on first lookup, is {@code create.apply(key)}. */
+  public LongKeyedMap(LongFunction<? extends V> create) {
+    this.create = create;
   }
 
-  /**
-   * The value for {@code key}, made with {@code create} (under this map's lock, once per key) if
-   * there is none yet. Callers on a hot path call {@link #get} first, so that no {@code create}
-   * function is built when the value exists.
-   */
-  public synchronized V computeIfAbsent(long key, LongFunction<? extends V> create) {
+  /** The value for {@code key}, made (once per key, under this map's lock) if there is none yet. */
+  public V get(long key) {
+    V value = snapshot.get(key);
+    return value != null ? value : createIfAbsent(key);
+  }
+
+  private synchronized V createIfAbsent(long key) {
     LongObjectHashMap<V> current = snapshot;
     V value = current.get(key);
     if (value != null) {

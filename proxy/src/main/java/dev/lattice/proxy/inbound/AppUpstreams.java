@@ -19,8 +19,8 @@ final class AppUpstreams {
   private final EventLoopGroup group;
   private final Duration connectTimeout;
   private final Duration http1IdleTimeout;
-  private final LongKeyedMap<H1Pool> http1 = new LongKeyedMap<>();
-  private final LongKeyedMap<H2Upstream> http2 = new LongKeyedMap<>();
+  private final LongKeyedMap<H1Pool> http1 = new LongKeyedMap<>(this::newHttp1Pool);
+  private final LongKeyedMap<H2Upstream> http2 = new LongKeyedMap<>(this::newHttp2Upstream);
 
   AppUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration http1IdleTimeout) {
     this.connector = connector;
@@ -31,15 +31,21 @@ final class AppUpstreams {
 
   /** Called per request: a lookup that allocates nothing once the port's pool exists. */
   Upstream http1(int port) {
-    H1Pool pool = http1.get(port);
-    return pool != null ? pool : http1.computeIfAbsent(port, p -> new H1Pool(
-        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), http1IdleTimeout, 10_000));
+    return http1.get(port);
   }
 
   Upstream http2(int port) {
-    H2Upstream upstream = http2.get(port);
-    return upstream != null ? upstream : http2.computeIfAbsent(port, p -> new H2Upstream(
-        loop -> connector.plain(loop, app((int) p), connectTimeout, labels((int) p)), group.next()));
+    return http2.get(port);
+  }
+
+  private H1Pool newHttp1Pool(long port) {
+    int p = (int) port;
+    return new H1Pool(loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), http1IdleTimeout, 10_000);
+  }
+
+  private H2Upstream newHttp2Upstream(long port) {
+    int p = (int) port;
+    return new H2Upstream(loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), group.next());
   }
 
   /** The app is reached on loopback: the proxy and its workload share the network namespace. */
