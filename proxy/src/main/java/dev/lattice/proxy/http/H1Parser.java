@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
@@ -402,7 +401,7 @@ final class H1Parser {
 
     Fields reset(boolean request) {
       this.request = request;
-      headers = new DefaultHttp2Headers(false, 8);
+      headers = HeaderFields.trusted(8);
       contentLength = -1;
       transferEncoding = null;
       host = null;

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2PromisedRequestVerifier;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.StreamBufferingEncoder;
@@ -70,7 +71,7 @@ final class H2Handlers {
       encoder = new StreamBufferingEncoder(encoder);
     }
     // Netty's default bound on tiny CONTINUATION frames stays (the reader's one-argument form).
-    var reader = new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(true, true, settings.maxHeaderListSize()));
+    var reader = new DefaultHttp2FrameReader(new FieldsDecoder(settings.maxHeaderListSize()));
     var decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader,
         Http2PromisedRequestVerifier.ALWAYS_VERIFY, true, true, true, false);
     var builder = new Http2ConnectionHandlerBuilder()
@@ -81,5 +82,17 @@ final class H2Handlers {
       builder.gracefulShutdownTimeoutMillis(grace.toMillis());
     }
     return builder.build();
+  }
+
+  /** Netty's HPACK decoder, checking every field, filling {@link HeaderFields} rather than a hash table. */
+  private static final class FieldsDecoder extends DefaultHttp2HeadersDecoder {
+    FieldsDecoder(long maxHeaderListSize) {
+      super(true, true, maxHeaderListSize);
+    }
+
+    @Override
+    protected Http2Headers newHeaders() {
+      return HeaderFields.validated(Math.max(8, numberOfHeadersGuess()));
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.lattice.proxy.http;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.timeout.TimeoutException;
 
@@ -48,7 +47,7 @@ public final class ProxyErrors {
    * failure's text as {@code grpc-message} to a gRPC answer.
    */
   public static Http2Headers head(Failure failure, boolean grpc, boolean explain, boolean grpcMessage) {
-    Http2Headers h = new DefaultHttp2Headers(false, 6);
+    Http2Headers h = HeaderFields.trusted(6);
     if (grpc) {
       h.status(HttpResponseStatus.OK.codeAsText())
           .set("content-type", "application/grpc")
