@@ -1,5 +1,6 @@
 package dev.lattice.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
@@ -7,6 +8,7 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2PromisedRequestVerifier;
@@ -93,6 +95,14 @@ final class H2Handlers {
     @Override
     protected Http2Headers newHeaders() {
       return HeaderFields.validated(Math.max(8, numberOfHeadersGuess()));
+    }
+
+    @Override
+    public Http2Headers decodeHeaders(int streamId, ByteBuf headerBlock) throws Http2Exception {
+      HeaderFields fields = (HeaderFields) super.decodeHeaders(streamId, headerBlock);
+      // Every field from the peer has been checked; Netty's decoder and the proxy edit them from here.
+      fields.peerFieldsComplete();
+      return fields;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,13 +29,14 @@ import java.util.function.Function;
  *
  * <p>Names compare case-sensitively, as HTTP/2 field names are lowercase. {@link #validated}
  * checks what a peer sends, as Netty's decoder would: names are lowercase tokens or known
- * pseudo-header names, values carry no NUL, CR or LF. {@link #trusted} checks nothing, for
+ * pseudo-header names, values carry no NUL, CR or LF, until {@link #peerFieldsComplete}.
+ * {@link #trusted} checks nothing, for
  * fields the proxy's own HTTP/1 parser has already checked or the proxy writes itself.
  */
 public final class HeaderFields implements Http2Headers {
   private static final CharSequenceValueConverter CONVERT = CharSequenceValueConverter.INSTANCE;
 
-  private final boolean validate;
+  private boolean validate;
   private Field[] fields;
   private int size;
   /** Fields [0, pseudoCount) are the pseudo-header fields. */
@@ -48,6 +50,14 @@ public final class HeaderFields implements Http2Headers {
   /** Fields from a peer: each name and value is checked as it is added. */
   public static HeaderFields validated(int capacity) {
     return new HeaderFields(true, capacity);
+  }
+
+  /**
+   * Stops checking: the peer's fields are all in (the HPACK decoder is done), and what is added
+   * from here on is the proxy's own.
+   */
+  void peerFieldsComplete() {
+    validate = false;
   }
 
   /** Fields already checked, or written by the proxy itself. */
@@ -263,26 +273,51 @@ public final class HeaderFields implements Http2Headers {
 
   // --- validation, as Netty's DefaultHttp2Headers does it for a peer's fields ---
 
+  /** tchar (RFC 9110 §5.6.2) less A-Z: the characters of an HTTP/2 field name (RFC 9113 §8.2.1). */
+  private static final boolean[] NAME_CHAR = new boolean[128];
+  private static final PseudoHeaderName[] PSEUDO = PseudoHeaderName.values();
+
+  static {
+    for (char c : "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz".toCharArray()) {
+      NAME_CHAR[c] = true;
+    }
+  }
+
+  /** One pass over the name; HPACK hands over AsciiStrings, read from their bytes. */
   private static void checkName(CharSequence name) {
-    if (name.isEmpty()) {
+    int n = name.length();
+    if (n == 0) {
       throw new IllegalArgumentException("empty header name");
     }
-    if (isPseudo(name)) {
-      if (!PseudoHeaderName.isPseudoHeader(name)) {
-        throw new IllegalArgumentException("unknown pseudo-header '" + name + "'");
+    if (name.charAt(0) == ':') {
+      for (PseudoHeaderName p : PSEUDO) {
+        if (same(p.value(), name)) {
+          return;
+        }
       }
-      return;
+      throw new IllegalArgumentException("unknown pseudo-header '" + name + "'");
     }
-    // RFC 9113 §8.2.1: a token (RFC 9110 §5.1), lowercase.
-    if (HttpHeaderValidationUtil.validateToken(name) != -1) {
-      throw new IllegalArgumentException("invalid header name '" + name + "'");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        throw new IllegalArgumentException("uppercase header name '" + name + "'");
+    if (name instanceof AsciiString a) {
+      byte[] bytes = a.array();
+      for (int i = a.arrayOffset(), end = i + n; i < end; i++) {
+        int c = bytes[i];
+        if (c < 0 || !NAME_CHAR[c]) {
+          throw badName(name, c);
+        }
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        char c = name.charAt(i);
+        if (c >= 128 || !NAME_CHAR[c]) {
+          throw badName(name, c);
+        }
       }
     }
+  }
+
+  private static IllegalArgumentException badName(CharSequence name, int c) {
+    return new IllegalArgumentException(
+        (c >= 'A' && c <= 'Z' ? "uppercase header name '" : "invalid header name '") + name + "'");
   }
 
   private static void checkValue(CharSequence name, CharSequence value) {
@@ -368,13 +403,25 @@ public final class HeaderFields implements Http2Headers {
     return v != null ? v : defaultValue;
   }
 
+  /**
+   * The values of {@code name}, in order, as a list that cannot be changed: Netty's decoder asks
+   * for every head's content-length values, and most heads have none or one.
+   */
   @Override
   public List<CharSequence> getAll(CharSequence name) {
-    List<CharSequence> all = new ArrayList<>(1);
-    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+    int first = indexOf(name, 0);
+    if (first < 0) {
+      return List.of();
+    }
+    int second = indexOf(name, first + 1);
+    if (second < 0) {
+      return List.of(fields[first].value);
+    }
+    List<CharSequence> all = new ArrayList<>(4);
+    for (int i = first; i >= 0; i = indexOf(name, i + 1)) {
       all.add(fields[i].value);
     }
-    return all;
+    return Collections.unmodifiableList(all);
   }
 
   @Override

@@ -25,7 +25,7 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
   public void rewriteRequest(Http2Headers headers) {
     headers.remove(MeshHeaders.CLIENT_ID);
     if (client.isPresent()) { // not ifPresent: its lambda would capture the headers, per request
-      headers.set(MeshHeaders.CLIENT_ID, client.get().value());
+      headers.add(MeshHeaders.CLIENT_ID, client.get().value());
     }
   }
 

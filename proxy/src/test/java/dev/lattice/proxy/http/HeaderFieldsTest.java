@@ -118,11 +118,24 @@ class HeaderFieldsTest {
     assertThatThrownBy(() -> h.add("", "a")).hasMessageContaining("empty header name");
     assertThatThrownBy(() -> h.add("x-a", "one\r\ntwo")).hasMessageContaining("prohibited character 0xd");
     assertThatThrownBy(() -> h.add("x-a", "nul\0")).hasMessageContaining("prohibited character 0x0");
+    assertThatThrownBy(() -> h.add("x-\u00e9", "a")).hasMessageContaining("invalid header name");
+    assertThatThrownBy(() -> h.add(new AsciiString("x-\u00e9"), "a")).hasMessageContaining("invalid header name");
+    assertThatThrownBy(() -> h.add(new AsciiString("x-a:".getBytes(), 0, 4, false), "a"))
+        .hasMessageContaining("invalid header name");
+    // Names that are windows on a larger array are read at their offset.
+    assertThatThrownBy(() -> h.add(new AsciiString("zzX-azz".getBytes(), 2, 3, false), "a"))
+        .hasMessageContaining("uppercase header name 'X-a'");
     assertThat(h.isEmpty()).isTrue();
+    h.add(new AsciiString("ZZx-aZZ".getBytes(), 2, 3, false), "fine");
+    h.remove("x-a");
 
     h.add(":method", "GET").add("x-a", "fine, with\ttab");
     assertThat(h.size()).isEqualTo(2);
     assertThat(HeaderFields.trusted(1).add("Mixed-Case", "x").get("Mixed-Case")).hasToString("x");
+
+    // Once the peer's fields are in, what the proxy adds is its own and is not checked again.
+    h.peerFieldsComplete();
+    assertThat(h.add("X-Unchecked", "a").get("X-Unchecked")).hasToString("a");
   }
 
   /** A request from a peer, through the proxy's own HTTP/2 server handler. */
