@@ -161,22 +161,25 @@ public final class HeaderFields implements Http2Headers {
 
   @Override
   public boolean remove(CharSequence name) {
-    boolean pseudo = isPseudo(name);
-    int kept = 0;
-    for (int i = 0; i < size; i++) {
+    // Most removals find nothing (a set of a field not yet there): one scan, no writes.
+    int first = indexOf(name, 0);
+    if (first < 0) {
+      return false;
+    }
+    int kept = first;
+    for (int i = first + 1; i < size; i++) {
       Field f = fields[i];
-      if (same(f.name, name)) {
-        continue;
+      if (!same(f.name, name)) {
+        fields[kept++] = f;
       }
-      fields[kept++] = f;
     }
     int removed = size - kept;
     Arrays.fill(fields, kept, size, null);
     size = kept;
-    if (pseudo) {
+    if (isPseudo(name)) {
       pseudoCount -= removed;
     }
-    return removed > 0;
+    return true;
   }
 
   private void removeAt(int index) {
