@@ -119,6 +119,7 @@ final class DirectFrameEncoder extends DefaultHttp2ConnectionEncoder {
         && size <= configuration().frameSizePolicy().maxFrameSize()
         && size <= flow.windowSize(stream)
         && size <= flow.windowSize(connection().connectionStream())
-        && size <= ctx.channel().bytesBeforeUnwritable();
+        // What the writer has batched is on its way to the channel: it counts as written.
+        && size + writer.batchedBytes() <= ctx.channel().bytesBeforeUnwritable();
   }
 }

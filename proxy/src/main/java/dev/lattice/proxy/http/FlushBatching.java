@@ -23,16 +23,28 @@ final class FlushBatching extends ChannelDuplexHandler {
   private static final int MAX_DEFERRED = 64;
 
   private final Runnable deferredFlush = this::runDeferredFlush;
+  private final Runnable beforeFlush;
   private ChannelHandlerContext ctx;
   private int pending;
   private boolean reading;
   /** A {@link #deferredFlush} is queued on the loop and has not been overtaken by a flush. */
   private boolean flushQueued;
 
-  private FlushBatching() {}
+  private FlushBatching(Runnable beforeFlush) {
+    this.beforeFlush = beforeFlush;
+  }
 
   static FlushBatching create() {
-    return new FlushBatching();
+    return new FlushBatching(() -> {});
+  }
+
+  /**
+   * Batching that runs {@code beforeFlush} right before each flush it lets through: the HTTP/2
+   * frame writer above hands over the frames it gathered during the pass ({@link
+   * CompactFrameWriter#seal}), so they leave in the same TLS record and write as everything else.
+   */
+  static FlushBatching create(Runnable beforeFlush) {
+    return new FlushBatching(beforeFlush);
   }
 
   @Override
@@ -108,6 +120,7 @@ final class FlushBatching extends ChannelDuplexHandler {
     // A queued deferred flush finds nothing to do; it is not cancelled, only disarmed.
     flushQueued = false;
     pending = 0;
+    beforeFlush.run();
     ctx.flush();
   }
 
@@ -119,6 +132,7 @@ final class FlushBatching extends ChannelDuplexHandler {
     // During a read the read-complete flushes; a flush after that queues a new task.
     if (pending > 0 && !reading) {
       pending = 0;
+      beforeFlush.run();
       ctx.flush();
     }
   }

@@ -59,8 +59,7 @@ final class H2Client extends Http2FrameAdapter {
   /** Installs the client on a connected channel (on its loop) and starts reading. */
   static H2Client install(Channel ch, Runnable forget) {
     H2Client client = new H2Client(ch, forget);
-    ch.pipeline().addLast(FlushBatching.NAME, FlushBatching.create());
-    ch.pipeline().addLast("h2", client.handler);
+    H2Handlers.addTo(ch.pipeline(), client.handler);
     ch.pipeline().addLast("h2-lifecycle", client.new Lifecycle());
     client.ctx = ch.pipeline().context(client.handler);
     H2Settings.widenConnectionWindow(client.handler);

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
@@ -19,8 +20,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Builds the proxy's HTTP/2 connection handlers: Netty's connection, flow control, frame reader and
- * HPACK, with {@link CompactFrameWriter} writing the frames and {@link DirectFrameEncoder} writing
- * DATA that fits the peer's windows without queueing it in the flow controller.
+ * HPACK, with {@link CompactFrameWriter} gathering the frames of each event-loop pass into one
+ * buffer, {@link DirectFrameEncoder} writing DATA that fits the peer's windows without queueing it
+ * in the flow controller, and {@link HeaderFields} for the messages' header fields. {@link #addTo}
+ * installs a handler with the flush batching that hands the writer's frames on.
  *
  * <p>Netty's builder only takes a writer of one's own with a ready-made codec, and then leaves out
  * two protections it otherwise adds on the encoder side, so they are added here with Netty's
@@ -29,6 +32,8 @@ import java.util.function.LongSupplier;
  * limits from the builder, and header validation stays on.
  */
 final class H2Handlers {
+  static final String NAME = "h2";
+
   /**
    * The encoder-side flood limits: unwritten control frames answering the peer, and streams reset
    * with an error per window ({@code nanoClock} measures the window).
@@ -84,6 +89,18 @@ final class H2Handlers {
       builder.gracefulShutdownTimeoutMillis(grace.toMillis());
     }
     return builder.build();
+  }
+
+  /**
+   * Adds {@code handler} (one of these) at the end of {@code pipeline}, with the flush batching it
+   * needs below it: before each flush the batching lets through, the frames the handler's writer
+   * gathered during the pass are handed to the channel ({@link CompactFrameWriter#seal}). Without
+   * it they would wait for a flush that never comes.
+   */
+  static void addTo(ChannelPipeline pipeline, Http2ConnectionHandler handler) {
+    CompactFrameWriter frames = (CompactFrameWriter) handler.encoder().frameWriter();
+    pipeline.addLast(FlushBatching.NAME, FlushBatching.create(frames::seal));
+    pipeline.addLast(NAME, handler);
   }
 
   /** Netty's HPACK decoder, checking every field, filling {@link HeaderFields} rather than a hash table. */

@@ -47,8 +47,7 @@ final class H2Server extends Http2FrameAdapter {
   /** Adds the HTTP/2 server (with flush batching below it) at the end of {@code pipeline}. */
   static void install(ChannelPipeline pipeline, Supplier<HttpRoutes> routes, Duration grace) {
     H2Server server = new H2Server(routes, grace);
-    pipeline.addLast(FlushBatching.NAME, FlushBatching.create());
-    pipeline.addLast("h2", server.handler);
+    H2Handlers.addTo(pipeline, server.handler);
     server.ctx = pipeline.context(server.handler);
     H2Settings.widenConnectionWindow(server.handler);
   }

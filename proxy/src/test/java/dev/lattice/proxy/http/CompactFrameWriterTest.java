@@ -20,8 +20,9 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compact writer puts exactly the bytes on the wire that Netty's writer does — same frames,
- * same HPACK state from frame to frame — but as one buffer per frame, with the caller's promise.
+ * The compact writer puts exactly the bytes on the wire that Netty's writer does — same frames in
+ * the same order, same HPACK state from frame to frame — but gathers the frames written between
+ * two seals (the connection handler seals before each flush) into one buffer.
  */
 class CompactFrameWriterTest {
   private static Http2Headers request(String path) {
@@ -57,6 +58,9 @@ class CompactFrameWriterTest {
     EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
     ChannelHandlerContext ctx = channel.pipeline().firstContext();
     frames.accept(writer, ctx);
+    if (writer instanceof CompactFrameWriter compact) {
+      compact.seal(); // as the connection handler does before it flushes
+    }
     channel.flush();
     ByteBuf all = Unpooled.buffer();
     int writes = 0;
@@ -80,13 +84,13 @@ class CompactFrameWriterTest {
   }
 
   @Test
-  void headersAreOneWriteWithTheSameBytesAndHpackStateAcrossFrames() {
+  void headersBetweenFlushesAreOneWriteWithTheSameBytesAndHpackStateAcrossFrames() {
     assertSameBytes((w, ctx) -> {
       w.writeHeaders(ctx, 1, request("/a"), 0, true, ctx.newPromise());
       w.writeHeaders(ctx, 3, request("/b"), 0, false, ctx.newPromise());
       w.writeHeaders(ctx, 3, new DefaultHttp2Headers().add("grpc-status", "0"), 0, true, ctx.newPromise());
       w.writeHeaders(ctx, 5, request("/a"), 0, true, ctx.newPromise());
-    }, 4);
+    }, 1);
   }
 
   @Test
@@ -94,16 +98,16 @@ class CompactFrameWriterTest {
     assertSameBytes((w, ctx) -> {
       w.writeHeaders(ctx, 7, huge(), 0, true, ctx.newPromise());
       w.writeHeaders(ctx, 9, huge(), 0, false, ctx.newPromise());
-    }, 2);
+    }, 1);
   }
 
   @Test
-  void smallDataFramesAreOneWriteAndLargerOnesMatchNettysFraming() {
+  void smallDataFramesJoinTheBatchAndLargerOnesMatchNettysFraming() {
     assertSameBytes((w, ctx) -> {
       w.writeData(ctx, 1, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
       w.writeData(ctx, 3, bytes(100, 1), 0, false, ctx.newPromise());
       w.writeData(ctx, 3, bytes(CompactFrameWriter.COPY_LIMIT, 2), 0, true, ctx.newPromise());
-    }, 3);
+    }, 1);
     assertSameBytes((w, ctx) -> w.writeData(ctx, 5, bytes(CompactFrameWriter.COPY_LIMIT + 1, 3), 0, false,
         ctx.newPromise()), 2);
     // Over the peer's frame size (16 KiB by default): split into several frames as Netty does.
@@ -128,6 +132,8 @@ class CompactFrameWriterTest {
     ChannelFuture dataWritten = writer.writeData(ctx, 1, data, 0, true, ctx.newPromise());
     ChannelFuture headersWritten = writer.writeHeaders(ctx, 3, response(0), 0, true, ctx.newPromise());
     assertThat(data.refCnt()).isZero();
+    assertThat(dataWritten.isDone()).isFalse();
+    writer.seal();
     channel.flush();
     assertThat(dataWritten.isSuccess()).isTrue();
     assertThat(headersWritten.isSuccess()).isTrue();
@@ -144,7 +150,40 @@ class CompactFrameWriterTest {
     List<ChannelFuture> writes = new ArrayList<>();
     writes.add(writer.writeData(ctx, 1, data, 0, true, ctx.newPromise()));
     writes.add(writer.writeHeaders(ctx, 3, response(0), 0, true, ctx.newPromise()));
+    writer.seal();
     assertThat(data.refCnt()).isZero();
     assertThat(writes).allSatisfy(f -> assertThat(f.cause()).isNotNull());
+  }
+
+  @Test
+  void controlFramesJoinTheBatchAndOthersHandItOnFirstSoFramesKeepTheirOrder() {
+    assertSameBytes((w, ctx) -> {
+      w.writeHeaders(ctx, 1, request("/a"), 0, false, ctx.newPromise());
+      w.writeWindowUpdate(ctx, 0, 65_535, ctx.newPromise());
+      w.writeWindowUpdate(ctx, 1, 1024, ctx.newPromise());
+      w.writePing(ctx, true, 42L, ctx.newPromise());
+      w.writeSettingsAck(ctx, ctx.newPromise());
+      w.writeRstStream(ctx, 1, 8, ctx.newPromise()); // CANCEL
+      w.writeSettings(ctx, new io.netty.handler.codec.http2.Http2Settings().maxConcurrentStreams(7), ctx.newPromise());
+      w.writeHeaders(ctx, 3, request("/b"), 0, true, ctx.newPromise());
+      w.writeGoAway(ctx, 3, 0, Unpooled.EMPTY_BUFFER, ctx.newPromise());
+      w.writeData(ctx, 5, bytes(10, 8), 0, true, ctx.newPromise());
+    }, 6); // the batch, SETTINGS, the batch, GOAWAY (its frame, then its debug data), the batch
+  }
+
+  @Test
+  void aBatchNeverHandedOnIsReleasedAndItsPromisesFailWhenTheConnectionCloses() {
+    EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    ChannelHandlerContext ctx = channel.pipeline().firstContext();
+    CompactFrameWriter writer = new CompactFrameWriter();
+    ChannelFuture headersWritten = writer.writeHeaders(ctx, 1, response(5), 0, false, ctx.newPromise());
+    writer.writeData(ctx, 1, bytes(5, 9), 0, true, ctx.voidPromise());
+    assertThat(writer.batchedBytes()).isPositive();
+    writer.close();
+    assertThat(headersWritten.cause()).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+    assertThat(writer.batchedBytes()).isZero();
+    channel.flush();
+    assertThat((Object) channel.readOutbound()).isNull();
+    channel.finishAndReleaseAll();
   }
 }

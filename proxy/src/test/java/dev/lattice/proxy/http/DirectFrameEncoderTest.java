@@ -2,6 +2,7 @@ package dev.lattice.proxy.http;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +38,8 @@ class DirectFrameEncoderTest {
 
   /** A server with a request on stream 1 and no response yet; its client allows {@code clientWindow} bytes per stream. */
   private void serverWithRequest(int clientWindow) {
-    channel = new EmbeddedChannel(H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1)));
+    channel = new EmbeddedChannel();
+    H2Handlers.addTo(channel.pipeline(), H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1)));
     handler = channel.pipeline().get(Http2ConnectionHandler.class);
     ctx = channel.pipeline().context(handler);
     channel.writeInbound(H2TestPeer.prefaceAndSettings(new Http2Settings().initialWindowSize(clientWindow)));
@@ -196,6 +198,8 @@ class DirectFrameEncoderTest {
     assertThat(headsReceived()).containsExactly("HEADERS 200");
 
     writeHead("204"); // a second head is refused, as Netty refuses it: the connection ends
+    // The refusal also reaches the pipeline (the void promise's failure), as it does in Netty's encoder.
+    assertThatThrownBy(channel::checkException).hasMessageContaining("sent too many headers");
     channel.flush();
     assertThat(headsReceived()).containsExactly("GOAWAY");
   }

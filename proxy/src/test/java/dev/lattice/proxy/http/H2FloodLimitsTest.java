@@ -32,7 +32,7 @@ class H2FloodLimitsTest {
   private EmbeddedChannel server(H2Handlers.Limits limits, io.netty.channel.ChannelHandler... below) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.pipeline().addLast(below);
-    channel.pipeline().addLast(H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1), limits));
+    H2Handlers.addTo(channel.pipeline(), H2Handlers.server(new Http2FrameAdapter(), Duration.ofSeconds(1), limits));
     return channel;
   }
 

@@ -141,7 +141,8 @@ class HeaderFieldsTest {
   /** A request from a peer, through the proxy's own HTTP/2 server handler. */
   private static List<String> serve(Http2Headers request) {
     List<String> seen = new ArrayList<>();
-    EmbeddedChannel channel = new EmbeddedChannel(H2Handlers.server(new Http2FrameAdapter() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    H2Handlers.addTo(channel.pipeline(), H2Handlers.server(new Http2FrameAdapter() {
       @Override
       public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
           short weight, boolean exclusive, int padding, boolean endOfStream) {
