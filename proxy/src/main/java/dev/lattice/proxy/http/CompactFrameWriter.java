@@ -7,10 +7,13 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameTypes;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.internal.PlatformDependent;
+import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 
 /**
@@ -252,7 +255,7 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
 
   @Override
   public ChannelFuture writeSettings(
-      ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings settings, ChannelPromise promise) {
+      ChannelHandlerContext ctx, Http2Settings settings, ChannelPromise promise) {
     seal();
     return super.writeSettings(ctx, settings, promise);
   }
@@ -274,7 +277,7 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
 
   @Override
   public ChannelFuture writeFrame(
-      ChannelHandlerContext ctx, byte frameType, int streamId, io.netty.handler.codec.http2.Http2Flags flags,
+      ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
       ByteBuf payload, ChannelPromise promise) {
     seal();
     return super.writeFrame(ctx, frameType, streamId, flags, payload, promise);
@@ -353,7 +356,7 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
       batch = null;
       batchContext = null;
       out.release();
-      java.nio.channels.ClosedChannelException closed = new java.nio.channels.ClosedChannelException();
+      ClosedChannelException closed = new ClosedChannelException();
       for (int i = 0; i < waitingCount; i++) {
         waiting[i].tryFailure(closed);
         waiting[i] = null;

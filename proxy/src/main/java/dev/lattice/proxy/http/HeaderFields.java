@@ -736,10 +736,7 @@ public final class HeaderFields implements Http2Headers {
 
   @Override
   public HeaderFields add(CharSequence name, CharSequence... values) {
-    for (CharSequence v : values) {
-      add(name, v);
-    }
-    return this;
+    return add(name, Arrays.asList(values));
   }
 
   @Override
@@ -757,10 +754,7 @@ public final class HeaderFields implements Http2Headers {
 
   @Override
   public HeaderFields addObject(CharSequence name, Object... values) {
-    for (Object v : values) {
-      addObject(name, v);
-    }
-    return this;
+    return addObject(name, Arrays.asList(values));
   }
 
   @Override

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2FrameWriter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -164,7 +166,7 @@ class CompactFrameWriterTest {
       w.writePing(ctx, true, 42L, ctx.newPromise());
       w.writeSettingsAck(ctx, ctx.newPromise());
       w.writeRstStream(ctx, 1, 8, ctx.newPromise()); // CANCEL
-      w.writeSettings(ctx, new io.netty.handler.codec.http2.Http2Settings().maxConcurrentStreams(7), ctx.newPromise());
+      w.writeSettings(ctx, new Http2Settings().maxConcurrentStreams(7), ctx.newPromise());
       w.writeHeaders(ctx, 3, request("/b"), 0, true, ctx.newPromise());
       w.writeGoAway(ctx, 3, 0, Unpooled.EMPTY_BUFFER, ctx.newPromise());
       w.writeData(ctx, 5, bytes(10, 8), 0, true, ctx.newPromise());
@@ -180,7 +182,7 @@ class CompactFrameWriterTest {
     writer.writeData(ctx, 1, bytes(5, 9), 0, true, ctx.voidPromise());
     assertThat(writer.batchedBytes()).isPositive();
     writer.close();
-    assertThat(headersWritten.cause()).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+    assertThat(headersWritten.cause()).isInstanceOf(ClosedChannelException.class);
     assertThat(writer.batchedBytes()).isZero();
     channel.flush();
     assertThat((Object) channel.readOutbound()).isNull();

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -160,7 +161,7 @@ class HeaderFieldsTest {
 
       @Override
       public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-        seen.add("GOAWAY " + Http2Error.valueOf(errorCode) + " " + debugData.toString(java.nio.charset.StandardCharsets.UTF_8));
+        seen.add("GOAWAY " + Http2Error.valueOf(errorCode) + " " + debugData.toString(StandardCharsets.UTF_8));
       }
     });
     channel.finishAndReleaseAll();
