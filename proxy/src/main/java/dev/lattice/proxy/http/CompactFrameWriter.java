@@ -36,7 +36,7 @@ import java.util.Arrays;
  * hands the batch to the channel, then goes through Netty's writer unchanged, so frames keep their
  * order. Both paths share one HPACK encoder, so its dynamic table stays consistent. The flush
  * batching below the connection handler calls {@link #seal} right before each flush it lets
- * through ({@link H2Handlers#flushBatching}), so a batch holds every frame of one event-loop pass,
+ * through ({@link H2Handlers#addTo}), so a batch holds every frame of one event-loop pass,
  * across all streams of the connection.
  */
 final class CompactFrameWriter extends DefaultHttp2FrameWriter {
