@@ -188,48 +188,39 @@ final class CompactFrameWriter extends DefaultHttp2FrameWriter {
       seal();
       return super.writeWindowUpdate(ctx, streamId, windowSizeIncrement, promise); // fails it as Netty does
     }
-    try {
-      ByteBuf out = batch(ctx, FRAME_HEADER_LENGTH + 4);
-      writeFrameHeader(out, 4, Http2FrameTypes.WINDOW_UPDATE, 0, streamId);
-      out.writeInt(windowSizeIncrement);
-    } catch (Throwable t) {
-      return promise.setFailure(t);
-    }
-    return track(promise);
+    return batchFixed(ctx, Http2FrameTypes.WINDOW_UPDATE, 0, streamId, 4, windowSizeIncrement, promise);
   }
 
   @Override
   public ChannelFuture writeRstStream(ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
     if (streamId <= 0 || errorCode < 0 || errorCode > 0xFFFFFFFFL) {
       seal();
-      return super.writeRstStream(ctx, streamId, errorCode, promise);
+      return super.writeRstStream(ctx, streamId, errorCode, promise); // fails it as Netty does
     }
-    try {
-      ByteBuf out = batch(ctx, FRAME_HEADER_LENGTH + 4);
-      writeFrameHeader(out, 4, Http2FrameTypes.RST_STREAM, 0, streamId);
-      out.writeInt((int) errorCode);
-    } catch (Throwable t) {
-      return promise.setFailure(t);
-    }
-    return track(promise);
+    return batchFixed(ctx, Http2FrameTypes.RST_STREAM, 0, streamId, 4, errorCode, promise);
   }
 
   @Override
   public ChannelFuture writePing(ChannelHandlerContext ctx, boolean ack, long data, ChannelPromise promise) {
-    try {
-      ByteBuf out = batch(ctx, FRAME_HEADER_LENGTH + 8);
-      writeFrameHeader(out, 8, Http2FrameTypes.PING, ack ? ACK : 0, 0);
-      out.writeLong(data);
-    } catch (Throwable t) {
-      return promise.setFailure(t);
-    }
-    return track(promise);
+    return batchFixed(ctx, Http2FrameTypes.PING, ack ? ACK : 0, 0, 8, data, promise);
   }
 
   @Override
   public ChannelFuture writeSettingsAck(ChannelHandlerContext ctx, ChannelPromise promise) {
+    return batchFixed(ctx, Http2FrameTypes.SETTINGS, ACK, 0, 0, 0, promise);
+  }
+
+  /** A frame whose payload is empty or one 4- or 8-byte number ({@code length}), into the batch. */
+  private ChannelFuture batchFixed(
+      ChannelHandlerContext ctx, byte type, int flags, int streamId, int length, long value, ChannelPromise promise) {
     try {
-      writeFrameHeader(batch(ctx, FRAME_HEADER_LENGTH), 0, Http2FrameTypes.SETTINGS, ACK, 0);
+      ByteBuf out = batch(ctx, FRAME_HEADER_LENGTH + length);
+      writeFrameHeader(out, length, type, flags, streamId);
+      if (length == 4) {
+        out.writeInt((int) value);
+      } else if (length == 8) {
+        out.writeLong(value);
+      }
     } catch (Throwable t) {
       return promise.setFailure(t);
     }

@@ -68,7 +68,7 @@ public final class HeaderFields implements Http2Headers {
   /** One field. */
   static final class Field implements Map.Entry<CharSequence, CharSequence> {
     final CharSequence name;
-    CharSequence value;
+    final CharSequence value;
 
     Field(CharSequence name, CharSequence value) {
       this.name = name;

@@ -6,9 +6,13 @@ import dev.lattice.proxy.http.LongKeyedMap;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The inbound's connections to its application, per port: a pool of HTTP/1.1 connections and one
@@ -39,13 +43,16 @@ final class AppUpstreams {
   }
 
   private H1Pool newHttp1Pool(long port) {
-    int p = (int) port;
-    return new H1Pool(loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), http1IdleTimeout, 10_000);
+    return new H1Pool(connectTo((int) port), http1IdleTimeout, 10_000);
   }
 
   private H2Upstream newHttp2Upstream(long port) {
-    int p = (int) port;
-    return new H2Upstream(loop -> connector.plain(loop, app(p), connectTimeout, labels(p)), group.next());
+    return new H2Upstream(connectTo((int) port), group.next());
+  }
+
+  /** Plain TCP to the app's {@code port}, on the loop asked for. */
+  private Function<EventLoop, Future<Channel>> connectTo(int port) {
+    return loop -> connector.plain(loop, app(port), connectTimeout, labels(port));
   }
 
   /** The app is reached on loopback: the proxy and its workload share the network namespace. */
