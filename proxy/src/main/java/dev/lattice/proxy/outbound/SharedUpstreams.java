@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Upstreams (a peer's HTTP/2 connection, a destination's pools) shared by the client connections
@@ -19,6 +20,12 @@ import java.util.function.Function;
  * <p>Counting and eviction happen inside the map's per-key atomic updates, so a client that
  * arrives while an eviction is due either keeps the entry alive or gets a fresh one — never a
  * closed one.
+ *
+ * <p>An entry has at most one eviction check pending. A check that finds it idle for less than
+ * the timeout (a client came and went meanwhile) looks again when the rest has passed. One check
+ * per released client instead held a task, its key and its labels for the whole timeout: clients
+ * that open a connection per request (HTTP/1 with {@code Connection: close}) queued thousands of
+ * them a second, and a sidecar-sized heap ran out.
  */
 final class SharedUpstreams<K, V> {
   private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
@@ -26,15 +33,23 @@ final class SharedUpstreams<K, V> {
   private final Consumer<V> close;
   private final Duration idleTimeout;
   private final BiConsumer<Runnable, Duration> later;
+  private final LongSupplier nanoTime;
 
   /**
-   * @param later runs a task after a delay (an event loop group's {@code schedule}; a fake in tests)
+   * @param later runs a task after a delay (an event loop group's {@code schedule})
    */
   SharedUpstreams(Function<K, V> open, Consumer<V> close, Duration idleTimeout, BiConsumer<Runnable, Duration> later) {
+    this(open, close, idleTimeout, later, System::nanoTime);
+  }
+
+  /** With the clock that measures idleness ({@code System.nanoTime} but in tests). */
+  SharedUpstreams(Function<K, V> open, Consumer<V> close, Duration idleTimeout,
+      BiConsumer<Runnable, Duration> later, LongSupplier nanoTime) {
     this.open = open;
     this.close = close;
     this.idleTimeout = idleTimeout;
     this.later = later;
+    this.nanoTime = nanoTime;
   }
 
   /** One client's use of the upstream for {@code key}: opened if needed, kept until released. */
@@ -66,26 +81,43 @@ final class SharedUpstreams<K, V> {
   }
 
   private void release(K key, Entry<V> entry) {
+    boolean[] check = {false};
     entries.computeIfPresent(key, (k, current) -> {
-      if (current == entry) {
-        current.users--;
+      if (current == entry && --current.users == 0) {
+        current.idleSince = nanoTime.getAsLong();
+        check[0] = !current.checkPending;
+        current.checkPending = true;
       }
       return current;
     });
-    later.accept(() -> evictIfUnused(key, entry), idleTimeout);
+    if (check[0]) {
+      later.accept(() -> evictIfIdle(key, entry), idleTimeout);
+    }
   }
 
-  private void evictIfUnused(K key, Entry<V> entry) {
+  private void evictIfIdle(K key, Entry<V> entry) {
     boolean[] evicted = {false};
+    long[] lookAgainIn = {-1};
     entries.computeIfPresent(key, (k, current) -> {
-      if (current == entry && current.users == 0) {
+      if (current != entry) {
+        return current;
+      }
+      if (current.users > 0) {
+        current.checkPending = false; // its last release schedules the next check
+        return current;
+      }
+      long idleFor = nanoTime.getAsLong() - current.idleSince;
+      if (idleFor >= idleTimeout.toNanos()) {
         evicted[0] = true;
         return null;
       }
+      lookAgainIn[0] = idleTimeout.toNanos() - idleFor;
       return current;
     });
     if (evicted[0]) {
       close.accept(entry.value); // outside the map's lock: closing may take the upstream's own
+    } else if (lookAgainIn[0] >= 0) {
+      later.accept(() -> evictIfIdle(key, entry), Duration.ofNanos(lookAgainIn[0]));
     }
   }
 
@@ -93,6 +125,8 @@ final class SharedUpstreams<K, V> {
   private static final class Entry<V> {
     final V value;
     int users;
+    long idleSince;
+    boolean checkPending;
 
     Entry(V value) {
       this.value = value;
