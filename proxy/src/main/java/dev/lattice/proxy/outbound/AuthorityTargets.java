@@ -10,8 +10,9 @@ import io.netty.util.AsciiString;
  * remembered per connection so a request costs a short scan, not a label set and a map lookup.
  *
  * <p>Cardinality stays bounded: after {@link #MAX_AUTHORITIES} distinct authorities on one
- * connection, and for any authority longer than {@link #MAX_AUTHORITY_LENGTH}, requests count
- * without the label. Not thread-safe: a connection's requests are all handled on its event loop.
+ * connection, after {@link HttpMetrics#MAX_REQUEST_LABELLED_TARGETS} label sets with an authority
+ * in the whole proxy, and for any authority longer than {@link #MAX_AUTHORITY_LENGTH}, requests
+ * count without the label. Not thread-safe: a connection's requests are all handled on its event loop.
  */
 final class AuthorityTargets {
   /** Distinct authorities labelled per connection; more fall back to no label. */
@@ -64,8 +65,9 @@ final class AuthorityTargets {
       return withoutAuthority;
     }
     String value = authority.toString();
+    HttpMetrics.Target labelled = metrics.requestLabelledTarget(direction.and("authority", value).and(rest));
     authorities[size] = new AsciiString(value);
-    targets[size] = metrics.target(direction.and("authority", value).and(rest));
+    targets[size] = labelled != null ? labelled : withoutAuthority;
     last = size++;
     return targets[last];
   }

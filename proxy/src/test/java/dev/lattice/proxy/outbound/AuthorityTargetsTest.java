@@ -56,4 +56,25 @@ class AuthorityTargetsTest {
     targets.forAuthority("one-too-many").request();
     assertThat(MetricsText.sum(registry, "request_total", Map.of("authority", "one-too-many"))).isZero();
   }
+
+  @Test
+  void beyondTheProxyWideBoundNewAuthoritiesCountWithoutTheLabel() {
+    HttpMetrics metrics = new HttpMetrics(registry);
+    Labels direction = Labels.of("direction", "outbound");
+    Labels rest = Labels.of("target_addr", "10.0.0.1:80", "tls", "no_identity");
+    AuthorityTargets firstConnection = new AuthorityTargets(metrics, direction, rest);
+    HttpMetrics.Target first = firstConnection.forAuthority("svc-0.example");
+    for (int i = 1; i < HttpMetrics.MAX_REQUEST_LABELLED_TARGETS; i++) {
+      // A client that opens a connection per request, each with a new Host.
+      assertThat(new AuthorityTargets(metrics, direction, rest).forAuthority("svc-" + i + ".example"))
+          .isNotSameAs(firstConnection.withoutAuthority());
+    }
+
+    AuthorityTargets late = new AuthorityTargets(metrics, direction, rest);
+    assertThat(late.forAuthority("one-too-many.example")).isSameAs(late.withoutAuthority());
+    assertThat(late.forAuthority("svc-0.example")).isSameAs(first);
+    late.forAuthority("one-too-many.example").request();
+    assertThat(MetricsText.sum(registry, "request_total", Map.of("authority", "one-too-many.example"))).isZero();
+    assertThat(MetricsText.sum(registry, "request_total", Map.of("direction", "outbound"))).isEqualTo(1);
+  }
 }
