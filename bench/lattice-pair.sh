@@ -57,12 +57,15 @@ CP="$ROOT/proxy/target/classes:$ROOT/proxy/target/lib/*"
 # - 12 MB heap with a 3 MB young generation: the proxy keeps ~3 MB live after start (no
 #   BouncyCastle in the process), and every heap page touched stays resident, so the cap bounds RSS.
 # - compact object headers (8-byte headers): a few MB less RSS.
+# - -XX:+ExitOnOutOfMemoryError: a proxy whose event loop died of an OutOfMemoryError would keep
+#   running and answer nothing; exiting lets the supervisor restart it. (The connection limit,
+#   LATTICE_PROXY_MAX_CONNECTIONS, follows -Xmx so that connections alone cannot get there.)
 # - serial GC, one CPU's worth of GC threads, small stacks and code cache. (Netty 4.2's default
 #   adaptive allocator ignores the pooled allocator's arena settings, so none are passed.)
 JAVA_OPTS=${LATTICE_JAVA_OPTS:-"-Xms4m -Xmx12m -Xmn3m -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
  -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:ActiveProcessorCount=1 -Xss256k \
  -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m \
- -XX:TrimNativeHeapInterval=250 -Xshare:off -XX:InlineSmallCode=500 \
+ -XX:TrimNativeHeapInterval=250 -Xshare:off -XX:InlineSmallCode=500 -XX:+ExitOnOutOfMemoryError \
  -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,sun.security.util.math.intpoly.*::* \
  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"}
 JAVA_OPTS="$JAVA_OPTS ${LATTICE_EXTRA_JAVA_OPTS:-}"

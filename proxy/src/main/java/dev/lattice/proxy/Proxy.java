@@ -3,6 +3,7 @@ package dev.lattice.proxy;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.inbound.InboundStack;
+import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.listen.Transport;
 import dev.lattice.proxy.outbound.OutboundStack;
@@ -61,19 +62,20 @@ public final class Proxy implements AutoCloseable {
       HttpMetrics http = new HttpMetrics(runtime.metrics());
       Connector connector = new Connector(transport, tcp, tls);
       Drain drain = new Drain();
+      ConnectionLimit limit = new ConnectionLimit(config.maxConnections());
       InboundStack inbound = new InboundStack(config, runtime.originalDestination(), tls, connector, tcp, http, drain,
           transport.group(), runtime.authorizer());
       OutboundStack outbound = new OutboundStack(config, runtime.originalDestination(), runtime.discovery(), connector, tcp, http, drain, transport.group());
 
       // Bound but not accepting (no reads on the listener) until serveAfter completes.
       Channel in = transport.serverBootstrap().option(ChannelOption.AUTO_READ, false)
-          .childHandler(inbound).bind(config.inboundListen()).syncUninterruptibly().channel();
+          .handler(limit).childHandler(inbound).bind(config.inboundListen()).syncUninterruptibly().channel();
       drain.addListener(in);
       List<Channel> listeners = new ArrayList<>(List.of(in));
       List<InetSocketAddress> outs = new ArrayList<>();
       for (InetSocketAddress address : config.outboundListen()) {
         Channel out = transport.serverBootstrap().option(ChannelOption.AUTO_READ, false)
-            .childHandler(outbound).bind(address).syncUninterruptibly().channel();
+            .handler(limit).childHandler(outbound).bind(address).syncUninterruptibly().channel();
         drain.addListener(out);
         listeners.add(out);
         outs.add((InetSocketAddress) out.localAddress());

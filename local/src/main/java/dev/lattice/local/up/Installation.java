@@ -18,10 +18,14 @@ import java.util.Optional;
  *     class path entry {@code <home>/cli/target/classes})
  */
 public record Installation(Path java, Path home) {
-  /** JVM flags for every process of the mesh: small heaps and fast start-up matter more than peak speed. */
+  /**
+   * JVM flags for every process of the mesh: small heaps and fast start-up matter more than peak
+   * speed. A process out of heap exits (and is reported as such) rather than running on with a
+   * dead thread.
+   */
   public static final List<String> JVM_FLAGS = List.of(
       "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxRAM=512m");
+      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxRAM=512m", "-XX:+ExitOnOutOfMemoryError");
 
   public static Installation current() {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

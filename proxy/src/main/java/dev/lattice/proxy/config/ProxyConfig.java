@@ -3,6 +3,7 @@ package dev.lattice.proxy.config;
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.pki.IdentityName;
+import dev.lattice.proxy.listen.ConnectionLimit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ public record ProxyConfig(
     Optional<StaticIdentity> identity,
     Optional<Path> discoveryFile,
     Map<Integer, InetSocketAddress> staticOrigDst,
-    Optional<InetAddress> sourceIp) {
+    Optional<InetAddress> sourceIp,
+    int maxConnections) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -69,6 +71,11 @@ public record ProxyConfig(
    * alias, so that peers' policies see the workload's address rather than 127.0.0.1.
    */
   public static final String SOURCE_IP = "LATTICE_PROXY_SOURCE_IP";
+  /**
+   * Client connections (inbound and outbound together) beyond which the proxy stops accepting
+   * until some close; by default what the heap can carry (see {@link ConnectionLimit}).
+   */
+  public static final String MAX_CONNECTIONS = "LATTICE_PROXY_MAX_CONNECTIONS";
 
   public ProxyConfig {
     outboundListen = List.copyOf(outboundListen);
@@ -112,10 +119,11 @@ public record ProxyConfig(
       }
       return Optional.of(parsed.getAddress());
     });
+    int maxConnections = r.integer(MAX_CONNECTIONS, ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory()), 1, 1_000_000);
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,
-        threads, identity, discovery, origDst, source);
+        threads, identity, discovery, origDst, source, maxConnections);
   }
 
   private static Optional<StaticIdentity> staticIdentity(EnvReader r) {

@@ -1,0 +1,91 @@
+package dev.lattice.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.identity.StaticCredentialSource;
+import dev.lattice.proxy.listen.ConnectionLimit;
+import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.TestApp;
+import dev.lattice.proxy.testing.TestPki;
+import dev.lattice.proxy.transport.OrigDstAddr;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * At its connection limit the proxy stops accepting: the next client's connection waits in the
+ * accept queue, unanswered but not refused, and is served as soon as one connection closes.
+ */
+class ConnectionLimitTest {
+  @Test
+  void atTheLimitANewClientWaitsAndIsServedOnceAConnectionCloses() throws Exception {
+    try (TestApp app = new TestApp();
+        Proxy proxy = Proxy.start(ProxyConfig.parse(Map.of("LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:0",
+            "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0", "LINKERD2_PROXY_CORES", "1",
+            ProxyConfig.MAX_CONNECTIONS, "4")),
+            new ProxyRuntime(new StaticCredentialSource(new TestPki().leaf(TestPki.SERVER)),
+                t -> CompletableFuture.completedFuture(Endpoint.unmeshed(t)), ch -> new OrigDstAddr(app.address()),
+                new MetricsRegistry(), Clock.systemUTC()))) {
+      InetSocketAddress outbound = proxy.outboundAddresses().getFirst();
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Socket s = connectAndAsk(outbound);
+          held.add(s);
+          assertThat(statusLine(s.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+
+        Socket waiting = connectAndAsk(outbound);
+        held.add(waiting);
+        waiting.setSoTimeout(500);
+        assertThatThrownBy(() -> waiting.getInputStream().read())
+            .as("the fifth client is not accepted while four are open").isInstanceOf(SocketTimeoutException.class);
+        assertThat(proxy.openConnections()).isEqualTo(4);
+
+        held.removeFirst().close();
+        waiting.setSoTimeout(10_000);
+        assertThat(statusLine(waiting.getInputStream())).startsWith("HTTP/1.1 200");
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theDefaultFollowsTheHeap() {
+    assertThat(ConnectionLimit.defaultFor(12L << 20)).isEqualTo(2048);
+    assertThat(ConnectionLimit.defaultFor(64L << 20)).isEqualTo(15_360);
+    assertThat(ConnectionLimit.defaultFor(4L << 20)).as("never below a floor").isEqualTo(256);
+  }
+
+  /** Connects and sends one request; the kernel completes the handshake even while the proxy does not accept. */
+  private static Socket connectAndAsk(InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    s.connect(address, 5000);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  private static String statusLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+      line.append((char) c);
+    }
+    return line.toString().trim();
+  }
+}
