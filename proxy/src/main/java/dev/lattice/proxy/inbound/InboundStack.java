@@ -76,12 +76,15 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     this.apps = new AppUpstreams(connector, group, config.inboundConnectTimeout(), config.inboundHttp1PoolIdleTimeout());
   }
 
+  /** Shared by every connection: a connection keeps the labels it was given for its whole life. */
+  private static final Labels UNBOUND_CLIENT =
+      Labels.of("direction", "inbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "no_tls_from_remote");
+
   @Override
   protected void initChannel(Channel ch) {
     drain.track(ch);
     int listenPort = ((java.net.InetSocketAddress) ch.localAddress()).getPort();
-    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics,
-        Labels.of("direction", "inbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "no_tls_from_remote")));
+    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics, UNBOUND_CLIENT));
     OrigDstAddr dst = lookup(ch);
     // Opaque ports skip all detection: server-speaks-first protocols would stall it.
     if (config.opaquePorts().contains(dst.port())) {

@@ -60,11 +60,15 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
         config.outboundHttp1PoolIdleTimeout());
   }
 
+  /** Shared by every connection: a connection keeps the labels it was given for its whole life. */
+  private static final Labels UNBOUND_CLIENT =
+      Labels.of("direction", "outbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "loopback");
+  private static final Labels DIRECTION = Labels.of("direction", "outbound");
+
   @Override
   protected void initChannel(Channel ch) {
     drain.track(ch);
-    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics,
-        Labels.of("direction", "outbound", "peer", "src", "tls", "no_identity", "no_tls_reason", "loopback")));
+    ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics, UNBOUND_CLIENT));
     OrigDstAddr dst;
     try {
       dst = origDst.lookup(ch);
@@ -117,7 +121,7 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   /** Called once per client connection: resolves its upstreams (held while it is open) and request series. */
   private OutboundRoutes routes(Channel client, Endpoint endpoint) {
     Labels dst = dstLabels(endpoint);
-    AuthorityTargets targets = new AuthorityTargets(httpMetrics, Labels.of("direction", "outbound"),
+    AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION,
         targetLabels(endpoint.target()).and(clientTls(endpoint).labels()).and(endpoint.dstLabels()));
     return endpoint.meshed().isPresent()
         ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets)
