@@ -3,6 +3,7 @@ package dev.lattice.proxy.config;
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.pki.IdentityName;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +38,9 @@ public record ProxyConfig(
     Optional<Path> discoveryFile,
     Map<Integer, InetSocketAddress> staticOrigDst,
     Optional<InetAddress> sourceIp,
-    int maxConnections) {
+    int maxConnections,
+    int inboundMaxInFlight,
+    int outboundMaxInFlight) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -53,6 +56,9 @@ public record ProxyConfig(
   /** How long an idle HTTP/1 connection to an unmeshed destination is kept for reuse (Linkerd: 3 s). */
   public static final String OUTBOUND_HTTP1_POOL_IDLE_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT";
   public static final String CORES = "LINKERD2_PROXY_CORES";
+  /** Requests relayed at once by each side; more are shed with 503 (see {@link InFlightLimit}). */
+  public static final String INBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_INBOUND_MAX_IN_FLIGHT";
+  public static final String OUTBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_OUTBOUND_MAX_IN_FLIGHT";
 
   // Lattice-only variables.
   /** PEM certificate chain (leaf first) of this proxy, while no identity client runs. */
@@ -120,10 +126,13 @@ public record ProxyConfig(
       return Optional.of(parsed.getAddress());
     });
     int maxConnections = r.integer(MAX_CONNECTIONS, ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory()), 1, 1_000_000);
+    int inFlightDefault = InFlightLimit.defaultFor(Runtime.getRuntime().maxMemory());
+    int inMaxInFlight = r.integer(INBOUND_MAX_IN_FLIGHT, inFlightDefault, 1, 1_000_000);
+    int outMaxInFlight = r.integer(OUTBOUND_MAX_IN_FLIGHT, inFlightDefault, 1, 1_000_000);
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,
-        threads, identity, discovery, origDst, source, maxConnections);
+        threads, identity, discovery, origDst, source, maxConnections, inMaxInFlight, outMaxInFlight);
   }
 
   private static Optional<StaticIdentity> staticIdentity(EnvReader r) {

@@ -37,6 +37,7 @@ final class Exchange implements ResponseListener {
   private boolean requestDone;
   private boolean responseStarted;
   private boolean finished;
+  private InFlightLimit admittedBy;
   private boolean keepAlive = true;
   private int status;
   private int grpcStatus = -1;
@@ -54,10 +55,7 @@ final class Exchange implements ResponseListener {
     metrics = routes.metrics(head.authority());
     metrics.request();
     requestDone = endOfStream;
-    if (down.isHttp2()) {
-      CharSequence type = head.get(CONTENT_TYPE);
-      grpc = type != null && AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length());
-    }
+    grpc = isGrpc(head);
     boolean sendH1 = !down.isHttp2();
     CharSequence origProto = down.isHttp2() ? head.get(MeshHeaders.ORIG_PROTO) : null;
     if (origProto != null) {
@@ -84,6 +82,13 @@ final class Exchange implements ResponseListener {
           "request target cannot be sent as HTTP/1"), routes.explainErrors(), true);
       return;
     }
+    InFlightLimit limit = routes.inFlight();
+    if (!limit.tryAcquire()) {
+      // Shed now rather than queue: each request in flight holds heap on both connections.
+      respond(ProxyErrors.tooManyInFlight(limit.max()), routes.explainErrors(), routes.explainErrors());
+      return;
+    }
+    admittedBy = limit;
     routes.rewriteRequest(head);
     upstream = routes.upstream(sendH1);
     if (h1Version != null) {
@@ -128,6 +133,7 @@ final class Exchange implements ResponseListener {
       return;
     }
     finished = true;
+    leaveInFlight();
     retryHead = null;
     if (call != null) {
       call.cancel();
@@ -212,6 +218,7 @@ final class Exchange implements ResponseListener {
       return;
     }
     finished = true;
+    leaveInFlight();
     metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
     down.abort();
   }
@@ -245,12 +252,29 @@ final class Exchange implements ResponseListener {
       return;
     }
     finished = true;
+    leaveInFlight();
     retryHead = null;
     metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
     if (!requestDone && call != null) {
       call.cancel();
     }
     down.finished(this, requestDone, keepAlive);
+  }
+
+  private boolean isGrpc(Http2Headers head) {
+    if (!down.isHttp2()) {
+      return false;
+    }
+    CharSequence type = head.get(CONTENT_TYPE);
+    return type != null && AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length());
+  }
+
+  /** Ends the request's count against the in-flight limit (once, whichever way the exchange ends). */
+  private void leaveInFlight() {
+    if (admittedBy != null) {
+      admittedBy.release();
+      admittedBy = null;
+    }
   }
 
   private void readGrpcStatus(Http2Headers headers) {

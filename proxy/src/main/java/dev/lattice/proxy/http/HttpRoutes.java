@@ -40,6 +40,11 @@ public interface HttpRoutes {
     return false;
   }
 
+  /** The bound on requests relayed at once by this side of the proxy (shared by its connections). */
+  default InFlightLimit inFlight() {
+    return InFlightLimit.UNLIMITED;
+  }
+
   /**
    * Why {@code request} is answered here instead of forwarded (e.g. an authorization denial), or
    * {@code null} to forward it. Called once per request, on the event loop, before its body; it

@@ -37,6 +37,12 @@ public final class ProxyErrors {
     return new Failure(HttpResponseStatus.BAD_GATEWAY, 14, "endpoint unreachable: " + oneLine(cause));
   }
 
+  /** Load shed: the side of the proxy relaying the request is at its {@link InFlightLimit}. */
+  public static Failure tooManyInFlight(int max) {
+    return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, 14,
+        "proxy max-concurrency exhausted: " + max + " requests in flight");
+  }
+
   /** A failure that happened after connecting: the upstream went away before answering. */
   public static Failure upstreamClosed() {
     return new Failure(HttpResponseStatus.BAD_GATEWAY, 14, "connection closed before response headers");

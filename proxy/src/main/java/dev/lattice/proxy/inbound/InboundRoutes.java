@@ -4,6 +4,7 @@ import dev.lattice.pki.IdentityName;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.http.ProxyErrors;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * to an identity the client proved over mTLS; requests the port's policy refuses are answered here.
  */
 record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client, HttpMetrics.Target metrics,
-    AuthorizeLayer.Requests authorization) implements HttpRoutes {
+    AuthorizeLayer.Requests authorization, InFlightLimit inFlight) implements HttpRoutes {
   @Override
   public Upstream upstream(boolean http1) {
     return http1 ? apps.http1(port) : apps.http2(port);

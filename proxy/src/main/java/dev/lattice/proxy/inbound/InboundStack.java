@@ -4,6 +4,7 @@ import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.detect.HttpDetectHandler;
 import dev.lattice.proxy.detect.TlsDetectHandler;
 import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.Labels;
@@ -53,6 +54,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
   private final Drain drain;
+  private final InFlightLimit inFlight;
   private final AppUpstreams apps;
   private final AuthorizeLayer authz;
 
@@ -73,6 +75,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     this.tcpMetrics = tcpMetrics;
     this.httpMetrics = httpMetrics;
     this.drain = drain;
+    this.inFlight = new InFlightLimit(config.inboundMaxInFlight());
     this.apps = new AppUpstreams(connector, group, config.inboundConnectTimeout(), config.inboundHttp1PoolIdleTimeout());
   }
 
@@ -221,7 +224,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(Channel ch, OrigDstAddr dst, int port, ServerTls status) {
     InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(),
         httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())),
-        authz.requests(ch, dst, port, status));
+        authz.requests(ch, dst, port, status), inFlight);
     return () -> routes;
   }
 

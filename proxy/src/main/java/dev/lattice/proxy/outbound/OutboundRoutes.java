@@ -4,6 +4,7 @@ import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.Upstream;
 import io.netty.handler.codec.http2.Http2Headers;
 
@@ -20,17 +21,17 @@ import io.netty.handler.codec.http2.Http2Headers;
  * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
  * @param targets this connection's request series
  */
-record OutboundRoutes(Upstream http1, Upstream http2, boolean stripPeerErrors, AuthorityTargets targets)
-    implements HttpRoutes {
+record OutboundRoutes(Upstream http1, Upstream http2, boolean stripPeerErrors, AuthorityTargets targets,
+    InFlightLimit inFlight) implements HttpRoutes {
 
   /** Every request upgraded onto the peer proxy's HTTP/2 connection. */
-  static OutboundRoutes meshed(H2Upstream peer, AuthorityTargets targets) {
-    return new OutboundRoutes(peer, peer, true, targets);
+  static OutboundRoutes meshed(H2Upstream peer, AuthorityTargets targets, InFlightLimit inFlight) {
+    return new OutboundRoutes(peer, peer, true, targets, inFlight);
   }
 
   /** Requests in their own version, straight to the destination. */
-  static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets) {
-    return new OutboundRoutes(destination.http1(), destination.http2(), false, targets);
+  static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight) {
+    return new OutboundRoutes(destination.http1(), destination.http2(), false, targets, inFlight);
   }
 
   @Override

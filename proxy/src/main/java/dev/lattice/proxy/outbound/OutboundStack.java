@@ -4,6 +4,7 @@ import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.http.HttpMetrics;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.Labels;
@@ -43,6 +44,7 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
   private final Drain drain;
+  private final InFlightLimit inFlight;
   private final PeerUpstreams peers;
   private final PlainUpstreams plain;
 
@@ -55,6 +57,7 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     this.tcpMetrics = tcpMetrics;
     this.httpMetrics = httpMetrics;
     this.drain = drain;
+    this.inFlight = new InFlightLimit(config.outboundMaxInFlight());
     this.peers = new PeerUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout());
     this.plain = new PlainUpstreams(connector, group, config.outboundConnectTimeout(), config.outboundIdleTimeout(),
         config.outboundHttp1PoolIdleTimeout());
@@ -124,8 +127,8 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION,
         targetLabels(endpoint.target()).and(clientTls(endpoint).labels()).and(endpoint.dstLabels()));
     return endpoint.meshed().isPresent()
-        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets)
-        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets);
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets, inFlight)
+        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight);
   }
 
   private void forward(Channel ch, Endpoint endpoint) {

@@ -1,0 +1,144 @@
+package dev.lattice.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.identity.StaticCredentialSource;
+import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.MetricsText;
+import dev.lattice.proxy.testing.TestApp;
+import dev.lattice.proxy.testing.TestPki;
+import dev.lattice.proxy.transport.OrigDstAddr;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load shedding: with as many requests in flight as the outbound side allows, the next one is
+ * answered at once with 503 and {@code l5d-proxy-error}, counted like any response; once the
+ * requests in flight end (here: their clients go away), requests are relayed again.
+ */
+class InFlightLimitTest {
+  @Test
+  void pastTheLimitARequestIsShedWith503UntilRequestsInFlightEnd() throws Exception {
+    MetricsRegistry metrics = new MetricsRegistry();
+    try (TestApp app = new TestApp();
+        SilentApp silent = new SilentApp()) {
+      AtomicReference<InetSocketAddress> destination = new AtomicReference<>(silent.address());
+      try (Proxy proxy = Proxy.start(ProxyConfig.parse(Map.of("LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "127.0.0.1:0",
+              "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0", "LINKERD2_PROXY_CORES", "1",
+              ProxyConfig.OUTBOUND_MAX_IN_FLIGHT, "2")),
+          new ProxyRuntime(new StaticCredentialSource(new TestPki().leaf(TestPki.SERVER)),
+              t -> CompletableFuture.completedFuture(Endpoint.unmeshed(t)), ch -> new OrigDstAddr(destination.get()),
+              metrics, Clock.systemUTC()))) {
+        InetSocketAddress outbound = proxy.outboundAddresses().getFirst();
+        List<Socket> waiting = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          waiting.add(ask(outbound));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> silent.requestsSeen() == 2);
+
+        try (Socket shed = ask(outbound)) {
+          String answer = head(shed.getInputStream());
+          assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("l5d-proxy-error: proxy max-concurrency exhausted");
+        }
+        assertThat(MetricsText.sum(metrics, "response_total", Map.of("direction", "outbound", "status_code", "503")))
+            .isEqualTo(1);
+        assertThat(silent.requestsSeen()).as("the shed request never left the proxy").isEqualTo(2);
+
+        for (Socket s : waiting) {
+          s.close();
+        }
+        destination.set(app.address());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          try (Socket again = ask(outbound)) {
+            assertThat(head(again.getInputStream())).startsWith("HTTP/1.1 200");
+          }
+        });
+      }
+    }
+  }
+
+  private static Socket ask(InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    s.connect(address, 5000);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  /** The response head, up to its blank line. */
+  private static String head(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    for (int c = in.read(); c != -1; c = in.read()) {
+      head.append((char) c);
+      if (head.toString().endsWith("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString();
+  }
+
+  /** An application that accepts, reads requests and never answers. */
+  private static final class SilentApp implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final StringBuffer seen = new StringBuffer();
+
+    SilentApp() throws IOException {
+      Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket s = server.accept();
+            accepted.add(s);
+            Thread.ofVirtual().start(() -> drain(s));
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+    }
+
+    private void drain(Socket s) {
+      byte[] buf = new byte[4096];
+      try (InputStream in = s.getInputStream()) {
+        for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+          seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+      } catch (IOException ignored) {
+        // closed by the test
+      }
+    }
+
+    int requestsSeen() {
+      return seen.toString().split("GET /slow", -1).length - 1;
+    }
+
+    InetSocketAddress address() {
+      return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+}
