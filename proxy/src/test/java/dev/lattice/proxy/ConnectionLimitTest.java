@@ -8,15 +8,13 @@ import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.Http1Wire;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
 import dev.lattice.proxy.transport.OrigDstAddr;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +40,12 @@ class ConnectionLimitTest {
       List<Socket> held = new ArrayList<>();
       try {
         for (int i = 0; i < 4; i++) {
-          Socket s = connectAndAsk(outbound);
+          Socket s = Http1Wire.sendGet(outbound, "/hello");
           held.add(s);
-          assertThat(statusLine(s.getInputStream())).startsWith("HTTP/1.1 200");
+          assertThat(Http1Wire.readHead(s.getInputStream()).status()).isEqualTo(200);
         }
 
-        Socket waiting = connectAndAsk(outbound);
+        Socket waiting = Http1Wire.sendGet(outbound, "/hello");
         held.add(waiting);
         waiting.setSoTimeout(500);
         assertThatThrownBy(() -> waiting.getInputStream().read())
@@ -56,7 +54,7 @@ class ConnectionLimitTest {
 
         held.removeFirst().close();
         waiting.setSoTimeout(10_000);
-        assertThat(statusLine(waiting.getInputStream())).startsWith("HTTP/1.1 200");
+        assertThat(Http1Wire.readHead(waiting.getInputStream()).status()).isEqualTo(200);
       } finally {
         for (Socket s : held) {
           s.close();
@@ -70,22 +68,5 @@ class ConnectionLimitTest {
     assertThat(ConnectionLimit.defaultFor(12L << 20)).isEqualTo(2048);
     assertThat(ConnectionLimit.defaultFor(64L << 20)).isEqualTo(15_360);
     assertThat(ConnectionLimit.defaultFor(4L << 20)).as("never below a floor").isEqualTo(256);
-  }
-
-  /** Connects and sends one request; the kernel completes the handshake even while the proxy does not accept. */
-  private static Socket connectAndAsk(InetSocketAddress address) throws IOException {
-    Socket s = new Socket();
-    s.connect(address, 5000);
-    s.setSoTimeout(10_000);
-    s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    return s;
-  }
-
-  private static String statusLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-      line.append((char) c);
-    }
-    return line.toString().trim();
   }
 }

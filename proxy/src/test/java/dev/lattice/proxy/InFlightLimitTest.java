@@ -7,6 +7,7 @@ import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.Http1Wire;
 import dev.lattice.proxy.testing.MetricsText;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
@@ -49,13 +50,14 @@ class InFlightLimitTest {
         InetSocketAddress outbound = proxy.outboundAddresses().getFirst();
         List<Socket> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-          waiting.add(ask(outbound));
+          waiting.add(Http1Wire.sendGet(outbound, "/slow"));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> silent.requestsSeen() == 2);
 
-        try (Socket shed = ask(outbound)) {
-          String answer = head(shed.getInputStream());
-          assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("l5d-proxy-error: proxy max-concurrency exhausted");
+        try (Socket shed = Http1Wire.sendGet(outbound, "/slow")) {
+          Http1Wire.Message answer = Http1Wire.readHead(shed.getInputStream());
+          assertThat(answer.status()).isEqualTo(503);
+          assertThat(answer.header("l5d-proxy-error")).startsWith("proxy max-concurrency exhausted");
         }
         assertThat(MetricsText.sum(metrics, "response_total", Map.of("direction", "outbound", "status_code", "503")))
             .isEqualTo(1);
@@ -66,32 +68,12 @@ class InFlightLimitTest {
         }
         destination.set(app.address());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          try (Socket again = ask(outbound)) {
-            assertThat(head(again.getInputStream())).startsWith("HTTP/1.1 200");
+          try (Socket again = Http1Wire.sendGet(outbound, "/slow")) {
+            assertThat(Http1Wire.readHead(again.getInputStream()).status()).isEqualTo(200);
           }
         });
       }
     }
-  }
-
-  private static Socket ask(InetSocketAddress address) throws IOException {
-    Socket s = new Socket();
-    s.connect(address, 5000);
-    s.setSoTimeout(10_000);
-    s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    return s;
-  }
-
-  /** The response head, up to its blank line. */
-  private static String head(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    for (int c = in.read(); c != -1; c = in.read()) {
-      head.append((char) c);
-      if (head.toString().endsWith("\r\n\r\n")) {
-        break;
-      }
-    }
-    return head.toString();
   }
 
   /** An application that accepts, reads requests and never answers. */

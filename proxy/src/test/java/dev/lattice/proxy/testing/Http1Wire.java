@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,6 +31,23 @@ public final class Http1Wire {
 
     public int status() {
       return Integer.parseInt(startLine.split(" ")[1]);
+    }
+  }
+
+  /**
+   * A new connection to {@code address} that has sent {@code GET path} (Host: app) and reads with a
+   * 10-s timeout. The kernel completes the handshake even while a proxy is not accepting.
+   */
+  public static Socket sendGet(InetSocketAddress address, String path) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(address, 5000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: app\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
     }
   }
 
