@@ -33,6 +33,17 @@ public record Endpoint(OrigDstAddr target, Optional<Meshed> meshed, boolean opaq
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(proxy, "proxy");
     }
+
+    // Written out: part of the key every new outbound connection looks up (see PeerUpstreams.Key).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Meshed m && identity.equals(m.identity) && proxy.equals(m.proxy);
+    }
+
+    @Override
+    public int hashCode() {
+      return identity.hashCode() * 31 + proxy.hashCode();
+    }
   }
 
   /** An address discovery knows nothing about: forwarded as is, no TLS. */

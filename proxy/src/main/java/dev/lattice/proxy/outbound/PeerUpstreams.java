@@ -18,8 +18,22 @@ import java.util.concurrent.TimeUnit;
 final class PeerUpstreams {
   private final SharedUpstreams<Key, H2Upstream> peers;
 
-  /** Labels are part of the key: the connection's metrics carry them. */
-  private record Key(Endpoint.Meshed peer, int port, Labels dstLabels) {}
+  /**
+   * Labels are part of the key: the connection's metrics carry them. Written-out {@code equals} and
+   * {@code hashCode}: every new client connection looks its key up, and a record's generated ones
+   * run as method-handle chains, slow while connection set-up is still interpreted.
+   */
+  private record Key(Endpoint.Meshed peer, int port, Labels dstLabels) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && port == k.port && peer.equals(k.peer) && dstLabels.equals(k.dstLabels);
+    }
+
+    @Override
+    public int hashCode() {
+      return (peer.hashCode() * 31 + port) * 31 + dstLabels.hashCode();
+    }
+  }
 
   PeerUpstreams(Connector connector, EventLoopGroup group, Duration connectTimeout, Duration idleTimeout) {
     this.peers = new SharedUpstreams<>(

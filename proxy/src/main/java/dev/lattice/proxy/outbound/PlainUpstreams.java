@@ -24,7 +24,18 @@ final class PlainUpstreams {
   private final SharedUpstreams<Key, Target> targets;
 
   /** Labels are part of the key: discovery may label the same address differently later. */
-  private record Key(InetSocketAddress address, Labels dstLabels) {}
+  /** Written-out {@code equals} and {@code hashCode}, for the reason given on {@code PeerUpstreams.Key}. */
+  private record Key(InetSocketAddress address, Labels dstLabels) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && address.equals(k.address) && dstLabels.equals(k.dstLabels);
+    }
+
+    @Override
+    public int hashCode() {
+      return address.hashCode() * 31 + dstLabels.hashCode();
+    }
+  }
 
   /** One destination's upstreams, by the version a request is sent in. */
   record Target(H1Pool http1, H2Upstream http2) {
