@@ -65,8 +65,8 @@ class ConnectionLimitTest {
 
   @Test
   void theDefaultFollowsTheHeap() {
-    assertThat(ConnectionLimit.defaultFor(12L << 20)).isEqualTo(2048);
-    assertThat(ConnectionLimit.defaultFor(64L << 20)).isEqualTo(15_360);
+    assertThat(ConnectionLimit.defaultFor(12L << 20)).isEqualTo(1365);
+    assertThat(ConnectionLimit.defaultFor(64L << 20)).isEqualTo(10_240);
     assertThat(ConnectionLimit.defaultFor(4L << 20)).as("never below a floor").isEqualTo(256);
   }
 }

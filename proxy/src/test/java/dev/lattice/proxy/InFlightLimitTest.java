@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.identity.StaticCredentialSource;
+import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.testing.Http1Wire;
 import dev.lattice.proxy.testing.MetricsText;
@@ -74,6 +76,13 @@ class InFlightLimitTest {
         });
       }
     }
+  }
+
+  @Test
+  void theDefaultFollowsTheHeapLikeTheConnectionLimit() {
+    long xmx12m = (12L << 20) - (256 << 10); // Runtime.maxMemory(): the heap less one survivor space
+    assertThat(InFlightLimit.defaultFor(xmx12m)).isEqualTo(1322).isEqualTo(ConnectionLimit.defaultFor(xmx12m));
+    assertThat(InFlightLimit.defaultFor(4L << 20)).as("never below a floor").isEqualTo(64);
   }
 
   /** An application that accepts, reads requests and never answers. */

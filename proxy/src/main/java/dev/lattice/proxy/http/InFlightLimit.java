@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Every request in flight holds a few kilobytes of heap on each proxy (streams on both HTTP/2
  * connections, the exchange, its header fields): 3,000 streams that an upstream never answered
- * filled a 12 MB heap. The default therefore follows the heap: 8 KiB per request after 4 MiB,
- * at least 64 — about a thousand per side at {@code -Xmx12m}.
+ * filled a 12 MB heap. The default therefore follows the heap like the connection limit's: 6 KiB
+ * per request after 4 MiB, at least 64 — 1,322 per side at {@code -Xmx12m}, so that every
+ * connection the proxy accepts may have a request in flight.
  */
 public final class InFlightLimit {
   public static final InFlightLimit UNLIMITED = new InFlightLimit(Integer.MAX_VALUE);
@@ -30,7 +31,7 @@ public final class InFlightLimit {
   /** The default for a heap of {@code maxHeapBytes} ({@code Runtime.maxMemory()}). */
   public static int defaultFor(long maxHeapBytes) {
     long spare = maxHeapBytes - (4L << 20);
-    return (int) Math.max(MIN_DEFAULT, Math.min(100_000, spare / (8L << 10)));
+    return (int) Math.max(MIN_DEFAULT, Math.min(100_000, spare / (6L << 10)));
   }
 
   public int max() {
