@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Endpoint;
-import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.metrics.MetricsRegistry;
@@ -79,10 +78,14 @@ class InFlightLimitTest {
   }
 
   @Test
-  void theDefaultFollowsTheHeapLikeTheConnectionLimit() {
+  void theDefaultIsTheConnectionLimitsHeapBudget() {
     long xmx12m = (12L << 20) - (256 << 10); // Runtime.maxMemory(): the heap less one survivor space
-    assertThat(InFlightLimit.defaultFor(xmx12m)).isEqualTo(1322).isEqualTo(ConnectionLimit.defaultFor(xmx12m));
-    assertThat(InFlightLimit.defaultFor(4L << 20)).as("never below a floor").isEqualTo(64);
+    assertThat(ConnectionLimit.defaultFor(xmx12m)).isEqualTo(1322);
+    ProxyConfig defaults = ProxyConfig.parse(Map.of());
+    int budget = ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory());
+    assertThat(defaults.inboundMaxInFlight()).isEqualTo(budget);
+    assertThat(defaults.outboundMaxInFlight()).isEqualTo(budget);
+    assertThat(defaults.maxConnections()).isEqualTo(budget);
   }
 
   /** An application that accepts, reads requests and never answers. */

@@ -3,7 +3,6 @@ package dev.lattice.proxy.config;
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.pki.IdentityName;
-import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,7 +55,7 @@ public record ProxyConfig(
   /** How long an idle HTTP/1 connection to an unmeshed destination is kept for reuse (Linkerd: 3 s). */
   public static final String OUTBOUND_HTTP1_POOL_IDLE_TIMEOUT = "LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT";
   public static final String CORES = "LINKERD2_PROXY_CORES";
-  /** Requests relayed at once by each side; more are shed with 503 (see {@link InFlightLimit}). */
+  /** Requests relayed at once by each side; more are shed with 503 ({@code http.InFlightLimit}). */
   public static final String INBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_INBOUND_MAX_IN_FLIGHT";
   public static final String OUTBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_OUTBOUND_MAX_IN_FLIGHT";
 
@@ -125,10 +124,11 @@ public record ProxyConfig(
       }
       return Optional.of(parsed.getAddress());
     });
-    int maxConnections = r.integer(MAX_CONNECTIONS, ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory()), 1, 1_000_000);
-    int inFlightDefault = InFlightLimit.defaultFor(Runtime.getRuntime().maxMemory());
-    int inMaxInFlight = r.integer(INBOUND_MAX_IN_FLIGHT, inFlightDefault, 1, 1_000_000);
-    int outMaxInFlight = r.integer(OUTBOUND_MAX_IN_FLIGHT, inFlightDefault, 1, 1_000_000);
+    // One heap budget for both: every accepted connection may have a request in flight.
+    int heapBudget = ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory());
+    int maxConnections = r.integer(MAX_CONNECTIONS, heapBudget, 1, 1_000_000);
+    int inMaxInFlight = r.integer(INBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
+    int outMaxInFlight = r.integer(OUTBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,

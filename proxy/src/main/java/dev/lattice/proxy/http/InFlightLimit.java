@@ -10,13 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Every request in flight holds a few kilobytes of heap on each proxy (streams on both HTTP/2
  * connections, the exchange, its header fields): 3,000 streams that an upstream never answered
- * filled a 12 MB heap. The default therefore follows the heap like the connection limit's: 6 KiB
- * per request after 4 MiB, at least 64 — 1,322 per side at {@code -Xmx12m}, so that every
- * connection the proxy accepts may have a request in flight.
+ * filled a 12 MB heap. The default is therefore the connection limit's, which follows the heap
+ * ({@code ConnectionLimit.defaultFor}): every connection the proxy accepts may have a request in
+ * flight, 1,322 per side at {@code -Xmx12m}.
  */
 public final class InFlightLimit {
   public static final InFlightLimit UNLIMITED = new InFlightLimit(Integer.MAX_VALUE);
-  private static final int MIN_DEFAULT = 64;
 
   private final int max;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -26,12 +25,6 @@ public final class InFlightLimit {
       throw new IllegalArgumentException("max in flight: " + max + " (expected: >= 1)");
     }
     this.max = max;
-  }
-
-  /** The default for a heap of {@code maxHeapBytes} ({@code Runtime.maxMemory()}). */
-  public static int defaultFor(long maxHeapBytes) {
-    long spare = maxHeapBytes - (4L << 20);
-    return (int) Math.max(MIN_DEFAULT, Math.min(100_000, spare / (6L << 10)));
   }
 
   public int max() {
