@@ -6,6 +6,7 @@ import dev.lattice.proxy.inbound.InboundStack;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.listen.Transport;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.outbound.OutboundStack;
 import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.TcpMetrics;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running data plane: the inbound and outbound listeners on shared event loops. Built from a
@@ -58,8 +60,9 @@ public final class Proxy implements AutoCloseable {
     Transport transport = Transport.create(config.eventLoopThreads(), "lattice-proxy", config.sourceIp());
     try {
       MeshTls tls = MeshTls.create(runtime.credentials(), runtime.clock());
-      TcpMetrics tcp = new TcpMetrics(runtime.metrics());
-      HttpMetrics http = new HttpMetrics(runtime.metrics());
+      TcpMetrics tcp = new TcpMetrics(runtime.metrics(), config.metricsRetainIdle(), System::nanoTime);
+      HttpMetrics http = new HttpMetrics(runtime.metrics(), config.metricsRetainIdle(), System::nanoTime);
+      dropIdleSeriesEvery(idleSeriesCheckPeriod(config.metricsRetainIdle()), runtime.metrics(), transport);
       Connector connector = new Connector(transport, tcp, tls);
       Drain drain = new Drain();
       ConnectionLimit limit = new ConnectionLimit(config.maxConnections());
@@ -90,6 +93,22 @@ public final class Proxy implements AutoCloseable {
       transport.close();
       throw e;
     }
+  }
+
+  /**
+   * A scrape drops idle series too, but a proxy nobody scrapes must not keep them: check as often
+   * as the retention asks for, between once a second and once a minute (so a series lives at most
+   * a minute past its retention).
+   */
+  static Duration idleSeriesCheckPeriod(Duration retainIdle) {
+    Duration second = Duration.ofSeconds(1);
+    Duration minute = Duration.ofMinutes(1);
+    return retainIdle.compareTo(second) < 0 ? second : retainIdle.compareTo(minute) > 0 ? minute : retainIdle;
+  }
+
+  private static void dropIdleSeriesEvery(Duration period, MetricsRegistry metrics, Transport transport) {
+    long millis = period.toMillis();
+    transport.group().next().scheduleAtFixedRate(metrics::dropIdleSeries, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   public InetSocketAddress inboundAddress() {

@@ -39,7 +39,8 @@ public record ProxyConfig(
     Optional<InetAddress> sourceIp,
     int maxConnections,
     int inboundMaxInFlight,
-    int outboundMaxInFlight) {
+    int outboundMaxInFlight,
+    Duration metricsRetainIdle) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -58,6 +59,8 @@ public record ProxyConfig(
   /** Requests relayed at once by each side; more are shed with 503 ({@code http.InFlightLimit}). */
   public static final String INBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_INBOUND_MAX_IN_FLIGHT";
   public static final String OUTBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_OUTBOUND_MAX_IN_FLIGHT";
+  /** How long the TCP and HTTP series of a label set outlive the last connection counted under it. */
+  public static final String METRICS_RETAIN_IDLE = "LINKERD2_PROXY_METRICS_RETAIN_IDLE";
 
   // Lattice-only variables.
   /** PEM certificate chain (leaf first) of this proxy, while no identity client runs. */
@@ -129,10 +132,12 @@ public record ProxyConfig(
     int maxConnections = r.integer(MAX_CONNECTIONS, heapBudget, 1, 1_000_000);
     int inMaxInFlight = r.integer(INBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
     int outMaxInFlight = r.integer(OUTBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
+    Duration retainIdle = r.duration(METRICS_RETAIN_IDLE, Duration.ofMinutes(10));
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,
-        threads, identity, discovery, origDst, source, maxConnections, inMaxInFlight, outMaxInFlight);
+        threads, identity, discovery, origDst, source, maxConnections, inMaxInFlight, outMaxInFlight,
+        retainIdle);
   }
 
   private static Optional<StaticIdentity> staticIdentity(EnvReader r) {

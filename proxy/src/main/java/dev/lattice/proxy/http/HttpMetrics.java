@@ -5,67 +5,74 @@ import dev.lattice.proxy.metrics.Family;
 import dev.lattice.proxy.metrics.Histogram;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.metrics.MetricsRegistry;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.lattice.proxy.metrics.RetainedSeries;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Linkerd's legacy HTTP families: {@code request_total}, {@code response_total} and
- * {@code response_latency_ms}. A connection (or target) resolves its {@link Target} once; each
- * status seen is resolved once per target, so requests only bump counters.
+ * {@code response_latency_ms}. A connection (or target) acquires its {@link Target} once and
+ * releases it when it closes; each status seen is resolved once per target, so requests only bump
+ * counters. Targets nobody has held for {@code retainIdle} are dropped with all their series.
  */
 public final class HttpMetrics {
   /**
    * How many label sets may carry a value the application chooses per request (the outbound
-   * {@code authority}). Every such set costs about a kilobyte of series; without a bound, an
-   * application sending a new {@code Host} per connection filled a 12 MB heap in 4,000 requests.
+   * {@code authority}) at once. Every such set costs about a kilobyte of series; without a bound,
+   * an application sending a new {@code Host} per connection filled a 12 MB heap in 4,000 requests.
    */
   public static final int MAX_REQUEST_LABELLED_TARGETS = 256;
 
   private final Family<Counter> requests;
   private final Family<Counter> responses;
   private final Family<Histogram> latency;
-  private final Map<Labels, Target> targets = new ConcurrentHashMap<>();
-  private final AtomicInteger requestLabelled = new AtomicInteger();
+  private final RetainedSeries<Target> targets;
+  /** Kept apart so that their number alone can be bounded. */
+  private final RetainedSeries<Target> requestLabelled;
 
-  public HttpMetrics(MetricsRegistry registry) {
+  public HttpMetrics(MetricsRegistry registry, Duration retainIdle, LongSupplier nanoClock) {
     requests = registry.counter("request_total", "Total count of HTTP requests");
     responses = registry.counter("response_total", "Total count of HTTP responses");
     latency = registry.histogram("response_latency_ms", "Elapsed times between a request's headers being received and its response stream completing",
         Histogram.LATENCY_MS_BUCKETS);
+    targets = registry.retained(retainIdle, nanoClock, labels -> new Target(labels, false));
+    requestLabelled = registry.retained(retainIdle, nanoClock, labels -> new Target(labels, true));
   }
 
-  /** The series for requests with {@code labels} (direction, target, TLS, dst_*…). */
-  public Target target(Labels labels) {
-    Target t = targets.get(labels);
-    return t != null ? t : targets.computeIfAbsent(labels, Target::new);
+  /** The series for requests with {@code labels} (direction, target, TLS, dst_*…), held until {@link #release}. */
+  public Target acquire(Labels labels) {
+    return targets.acquire(labels);
   }
 
   /**
-   * Like {@link #target(Labels)} for labels that include a value taken from the request: the
-   * existing target, a new one while fewer than {@link #MAX_REQUEST_LABELLED_TARGETS} were made
-   * this way, else {@code null} (count the request without that label).
+   * Like {@link #acquire} for labels that include a value taken from the request: the kept target,
+   * a new one while fewer than {@link #MAX_REQUEST_LABELLED_TARGETS} are kept, else {@code null}
+   * (count the request without that label; nothing to release).
    */
-  public Target requestLabelledTarget(Labels labels) {
-    Target t = targets.get(labels);
-    if (t != null || requestLabelled.get() >= MAX_REQUEST_LABELLED_TARGETS) {
-      return t;
+  public Target acquireRequestLabelled(Labels labels) {
+    Target kept = requestLabelled.acquireIfKept(labels);
+    if (kept != null || requestLabelled.size() >= MAX_REQUEST_LABELLED_TARGETS) {
+      return kept;
     }
-    return targets.computeIfAbsent(labels, l -> {
-      requestLabelled.incrementAndGet();
-      return new Target(l);
-    });
+    return requestLabelled.acquire(labels);
+  }
+
+  /** Ends one {@link #acquire} or {@link #acquireRequestLabelled} of {@code target}. */
+  public void release(Target target) {
+    (target.requestLabelled ? requestLabelled : targets).release(target);
   }
 
   /** Request-level series for one label set, plus lazily resolved per-status children. */
-  public final class Target {
+  public final class Target extends RetainedSeries.Group {
     private final Labels labels;
+    private final boolean requestLabelled;
     private final Counter requestTotal;
     /** By status in the high 32 bits and gRPC status (-1: none) in the low 32. */
     private final LongKeyedMap<Outcome> outcomes = new LongKeyedMap<>(key -> new Outcome((int) (key >>> 32), (int) key));
 
-    private Target(Labels labels) {
+    private Target(Labels labels, boolean requestLabelled) {
       this.labels = labels;
+      this.requestLabelled = requestLabelled;
       this.requestTotal = requests.labels(labels);
     }
 
@@ -81,18 +88,30 @@ public final class HttpMetrics {
       o.latency.observe(elapsedNanos / 1_000_000.0);
     }
 
+    @Override
+    protected void forget() {
+      requests.forget(labels, requestTotal);
+      for (Outcome o : outcomes.values()) {
+        responses.forget(o.totalLabels, o.total);
+        latency.forget(o.latencyLabels, o.latency);
+      }
+    }
+
     private final class Outcome {
+      final Labels latencyLabels;
+      final Labels totalLabels;
       final Counter total;
       final Histogram latency;
 
       Outcome(int status, int grpcStatus) {
         boolean failure = status >= 500 || (grpcStatus > 0);
-        Labels withStatus = labels.and("status_code", Integer.toString(status));
-        this.latency = HttpMetrics.this.latency.labels(withStatus);
-        this.total = responses.labels(withStatus.and(
+        latencyLabels = labels.and("status_code", Integer.toString(status));
+        totalLabels = latencyLabels.and(
             "classification", failure ? "failure" : "success",
             "grpc_status", grpcStatus < 0 ? "" : Integer.toString(grpcStatus),
-            "error", ""));
+            "error", "");
+        this.latency = HttpMetrics.this.latency.labels(latencyLabels);
+        this.total = responses.labels(totalLabels);
       }
     }
   }

@@ -222,8 +222,9 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   }
 
   private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(Channel ch, OrigDstAddr dst, int port, ServerTls status) {
-    InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(),
-        httpMetrics.target(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels())),
+    HttpMetrics.Target requests = httpMetrics.acquire(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels()));
+    ch.closeFuture().addListener(f -> httpMetrics.release(requests));
+    InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(), requests,
         authz.requests(ch, dst, port, status), inFlight);
     return () -> routes;
   }

@@ -29,6 +29,14 @@ public final class Family<T> {
     return labels(Labels.of(namesAndValues));
   }
 
+  /**
+   * Removes the series for {@code labels} if it is still {@code child}. Only for series nothing
+   * counts into any more ({@link RetainedSeries} drops groups nobody holds).
+   */
+  public void forget(Labels labels, T child) {
+    children.remove(labels, child);
+  }
+
   public String name() {
     return name;
   }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's metric families, rendered in the Prometheus text format (0.0.4). One instance per
@@ -13,6 +16,7 @@ import java.util.function.DoubleSupplier;
 public final class MetricsRegistry {
   private final Map<String, Object> families = new ConcurrentHashMap<>();
   private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<RetainedSeries<?>> retained = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Family<Counter> counter(String name, String help) {
     return register(name, new Family<>(name, help, "counter", labels -> new Counter()));
@@ -49,8 +53,32 @@ public final class MetricsRegistry {
     family.children().put(Labels.EMPTY, value);
   }
 
+  /**
+   * Series groups by label set, dropped once nothing has held them for {@code retainIdle}: at each
+   * {@link #render} and at each {@link #dropIdleSeries}.
+   */
+  public <G extends RetainedSeries.Group> RetainedSeries<G> retained(
+      Duration retainIdle, LongSupplier nanoClock, Function<Labels, G> create) {
+    RetainedSeries<G> series = new RetainedSeries<>(retainIdle, nanoClock, create);
+    retained.add(series);
+    return series;
+  }
+
+  /**
+   * Drops the retained series groups that have been idle long enough; returns how many. The proxy
+   * also calls this on a timer, so nobody scraping does not mean series pile up.
+   */
+  public int dropIdleSeries() {
+    int dropped = 0;
+    for (RetainedSeries<?> series : retained) {
+      dropped += series.dropIdle();
+    }
+    return dropped;
+  }
+
   /** Everything, in the Prometheus text exposition format. */
   public String render() {
+    dropIdleSeries(); // as Linkerd does: a scrape never shows a series idle for longer than retained
     StringBuilder out = new StringBuilder(4096);
     for (String name : order) {
       Family<?> family = (Family<?>) families.get(name);

@@ -13,6 +13,7 @@ import io.netty.util.AsciiString;
  * connection, after {@link HttpMetrics#MAX_REQUEST_LABELLED_TARGETS} label sets with an authority
  * in the whole proxy, and for any authority longer than {@link #MAX_AUTHORITY_LENGTH}, requests
  * count without the label. Not thread-safe: a connection's requests are all handled on its event loop.
+ * The series are held until {@link #release}, when the connection closes.
  */
 final class AuthorityTargets {
   /** Distinct authorities labelled per connection; more fall back to no label. */
@@ -38,7 +39,19 @@ final class AuthorityTargets {
     this.metrics = metrics;
     this.direction = direction;
     this.rest = rest;
-    this.withoutAuthority = metrics.target(direction.and(rest));
+    this.withoutAuthority = metrics.acquire(direction.and(rest));
+  }
+
+  /** Lets go of every series this connection held: call once, when it closes. */
+  void release() {
+    for (int i = 0; i < size; i++) {
+      if (targets[i] != withoutAuthority) {
+        metrics.release(targets[i]);
+      }
+    }
+    metrics.release(withoutAuthority);
+    size = 0;
+    last = -1;
   }
 
   /** The series for requests without a usable authority. */
@@ -65,7 +78,7 @@ final class AuthorityTargets {
       return withoutAuthority;
     }
     String value = authority.toString();
-    HttpMetrics.Target labelled = metrics.requestLabelledTarget(direction.and("authority", value).and(rest));
+    HttpMetrics.Target labelled = metrics.acquireRequestLabelled(direction.and("authority", value).and(rest));
     authorities[size] = new AsciiString(value);
     targets[size] = labelled != null ? labelled : withoutAuthority;
     last = size++;

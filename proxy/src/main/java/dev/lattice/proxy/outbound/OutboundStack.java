@@ -122,11 +122,12 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     ch.config().setAutoRead(true);
   }
 
-  /** Called once per client connection: resolves its upstreams (held while it is open) and request series. */
+  /** Called once per client connection: resolves its upstreams and request series, both held while it is open. */
   private OutboundRoutes routes(Channel client, Endpoint endpoint) {
     EndpointLabels labels = labelsOf(endpoint);
     Labels dst = labels.dst();
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION, labels.requests());
+    client.closeFuture().addListener(f -> targets.release());
     return endpoint.meshed().isPresent()
         ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets, inFlight)
         : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight);

@@ -12,7 +12,8 @@ import io.netty.channel.ChannelPromise;
  * Counts a connection's bytes on the wire (it sits first in the pipeline, below TLS). Its labels
  * may be known only after detection: until {@link #bind} is called, counts accumulate locally and
  * are added when the series is resolved. A connection that closes unbound is counted under the
- * fallback labels it was created with.
+ * fallback labels it was created with. The series is held from {@link #bind} until the connection
+ * closes.
  */
 public final class TcpMetricsHandler extends ChannelDuplexHandler {
   public static final String NAME = "tcp-metrics";
@@ -20,6 +21,7 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
   private final TcpMetrics metrics;
   private final Labels fallback;
   private TcpMetrics.Series series;
+  private boolean closed;
   private long pendingRead;
   private long pendingWrite;
 
@@ -35,14 +37,14 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
 
   /** Resolves the connection's series (once; later calls are ignored). Call on the event loop. */
   public void bind(Labels labels) {
-    if (series != null) {
+    if (series != null || closed) {
       return;
     }
-    series = metrics.series(labels);
-    series.open().inc();
-    series.openNow().inc();
-    series.read().add(pendingRead);
-    series.write().add(pendingWrite);
+    series = metrics.acquire(labels);
+    series.open.inc();
+    series.openNow.inc();
+    series.read.add(pendingRead);
+    series.write.add(pendingWrite);
     pendingRead = 0;
     pendingWrite = 0;
   }
@@ -51,7 +53,7 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     long n = size(msg);
     if (series != null) {
-      series.read().add(n);
+      series.read.add(n);
     } else {
       pendingRead += n;
     }
@@ -62,7 +64,7 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     long n = size(msg);
     if (series != null) {
-      series.write().add(n);
+      series.write.add(n);
     } else {
       pendingWrite += n;
     }
@@ -74,8 +76,12 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
     if (series == null) {
       bind(fallback);
     }
-    series.close().inc();
-    series.openNow().dec();
+    series.close.inc();
+    series.openNow.dec();
+    metrics.release(series);
+    // Released series may be dropped: bytes written after this point (failing writes) go nowhere.
+    series = null;
+    closed = true;
     ctx.fireChannelInactive();
   }
 

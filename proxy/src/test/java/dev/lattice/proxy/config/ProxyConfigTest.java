@@ -23,6 +23,7 @@ class ProxyConfigTest {
     assertThat(c.outboundIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.inboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.outboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.metricsRetainIdle()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.eventLoopThreads()).isBetween(1, 2);
     assertThat(c.identity()).isEmpty();
   }
@@ -36,6 +37,7 @@ class ProxyConfigTest {
         "LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD", "0",
         "LINKERD2_PROXY_INBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT", "120s",
         "LINKERD2_PROXY_OUTBOUND_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT", "1500ms",
+        "LINKERD2_PROXY_METRICS_RETAIN_IDLE", "2m",
         "LINKERD2_PROXY_INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION", "22,8000-8002",
         "LATTICE_PROXY_STATIC_ORIG_DST", "5140=127.0.0.1:8080"));
 
@@ -46,6 +48,7 @@ class ProxyConfigTest {
     assertThat(c.shutdownGrace()).isZero();
     assertThat(c.inboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.outboundHttp1PoolIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.metricsRetainIdle()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.opaquePorts()).containsExactlyInAnyOrder(22, 8000, 8001, 8002);
     assertThat(c.staticOrigDst()).containsEntry(5140, new InetSocketAddress("127.0.0.1", 8080));
   }

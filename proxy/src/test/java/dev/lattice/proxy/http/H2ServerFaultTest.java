@@ -45,8 +45,8 @@ class H2ServerFaultTest {
 
       @Override
       public HttpMetrics.Target metrics() {
-        return new HttpMetrics(new dev.lattice.proxy.metrics.MetricsRegistry())
-            .target(dev.lattice.proxy.metrics.Labels.of("direction", "inbound"));
+        return new HttpMetrics(new dev.lattice.proxy.metrics.MetricsRegistry(), java.time.Duration.ofMinutes(10), System::nanoTime)
+            .acquire(dev.lattice.proxy.metrics.Labels.of("direction", "inbound"));
       }
 
       @Override

@@ -122,7 +122,8 @@ class IdentityClientTest {
     assertThat(server.calls()).isEqualTo(1);
 
     time.advance(Duration.ofSeconds(1));
-    await().until(() -> client.current().orElseThrow() != first);
+    // Subscribers hear of new credentials just after they become current: wait for both.
+    await().until(() -> client.current().orElseThrow() != first && notified.size() == 2);
     Credentials second = client.current().orElseThrow();
     assertThat(server.calls()).isEqualTo(2);
     assertThat(second.notAfter()).isEqualTo(t0.plusSeconds(170));

@@ -9,19 +9,21 @@ public final class MetricsText {
 
   /** Sum of every sample of {@code name} whose labels include all of {@code labels}. */
   public static double sum(MetricsRegistry registry, String name, Map<String, String> labels) {
-    double total = 0;
-    for (String line : registry.render().split("\n")) {
-      if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      String series = line.substring(0, space);
-      boolean all = labels.entrySet().stream().allMatch(e -> series.contains(e.getKey() + "=\"" + e.getValue() + "\""));
-      if (all) {
-        total += Double.parseDouble(line.substring(space + 1));
-      }
-    }
-    return total;
+    return matching(registry, name, labels).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** How many samples of {@code name} have labels including all of {@code labels}. */
+  public static long count(MetricsRegistry registry, String name, Map<String, String> labels) {
+    return matching(registry, name, labels).count();
+  }
+
+  private static java.util.stream.Stream<String> matching(MetricsRegistry registry, String name, Map<String, String> labels) {
+    return registry.render().lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .filter(line -> {
+          String series = line.substring(0, line.lastIndexOf(' '));
+          return labels.entrySet().stream().allMatch(e -> series.contains(e.getKey() + "=\"" + e.getValue() + "\""));
+        });
   }
 
   public static double sum(MetricsRegistry registry, String name) {
