@@ -1,6 +1,7 @@
 package dev.lattice.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Headers;
 
@@ -26,6 +27,13 @@ interface Downstream extends BodySource {
 
   /** The response cannot complete: reset the stream, or close the HTTP/1 connection. */
   void abort();
+
+  /**
+   * The upstream switched protocols (101) for this connection's upgrade request: answer the client
+   * with {@code head} and from then on relay bytes both ways between it and {@code upstream},
+   * {@code early} first. Only an HTTP/1 downstream asks for an upgrade.
+   */
+  void switchProtocols(Http2Headers head, Channel upstream, ByteBuf early);
 
   /**
    * The exchange is over. {@code requestComplete} says whether the client's request was read to its

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -52,6 +53,16 @@ final class Exchange implements ResponseListener {
    * ({@code null} for an HTTP/2 client); {@code absoluteForm} whether its target was absolute-form.
    */
   void start(Http2Headers head, boolean endOfStream, HttpVersion h1Version, boolean absoluteForm) {
+    start(head, endOfStream, h1Version, absoluteForm, null);
+  }
+
+  /**
+   * Like {@link #start(Http2Headers, boolean, HttpVersion, boolean)} for an HTTP/1.1 request that
+   * asks to switch to {@code upgrade} ({@code null}: it does not). The request is authorized and
+   * counted like any other; a body-less one goes to an HTTP/1 upstream as an upgrade, and if that
+   * answers 101 the client's connection becomes a tunnel to it ({@link #switchedProtocols}).
+   */
+  void start(Http2Headers head, boolean endOfStream, HttpVersion h1Version, boolean absoluteForm, CharSequence upgrade) {
     metrics = routes.metrics(head.authority());
     metrics.request();
     requestDone = endOfStream;
@@ -100,7 +111,9 @@ final class Exchange implements ResponseListener {
       // upstreams never modify the head, so it needs no copy.
       retryHead = head;
     }
-    UpstreamCall sent = upstream.send(head, endOfStream, this);
+    UpstreamCall sent = upgrade != null && endOfStream && !upstream.isHttp2()
+        ? upstream.sendUpgrade(head, upgrade, this)
+        : upstream.send(head, endOfStream, this);
     if (call == null) {
       // Unless the upstream already failed it synchronously and a resend took its place.
       call = sent;
@@ -221,6 +234,26 @@ final class Exchange implements ResponseListener {
     leaveInFlight();
     metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
     down.abort();
+  }
+
+  @Override
+  public void switchedProtocols(Http2Headers head, Channel upstreamChannel, ByteBuf early) {
+    if (finished) {
+      // The client went away before the switch: nobody is left to talk the new protocol.
+      if (early != null) {
+        early.release();
+      }
+      upstreamChannel.close();
+      return;
+    }
+    finished = true;
+    leaveInFlight();
+    responseStarted = true;
+    status = 101;
+    routes.rewriteResponse(head);
+    head.remove(MeshHeaders.PROXY_CONNECTION);
+    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
+    down.switchProtocols(head, upstreamChannel, early);
   }
 
   /** Answers the client in the proxy's own name and ends the exchange. */

@@ -34,6 +34,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   private H1Output out;
   private Call call;
   private long idleSince;
+  /** A 101 was read; the connection (and the bytes after the 101) go to the call's listener. */
+  private boolean handingOver;
 
   H1Client(Channel channel, H1Pool pool) {
     this.channel = channel;
@@ -124,9 +126,11 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    // A response delimited by the close is complete now; any other in progress is cut short.
-    input.parser().endOfInput();
-    input.release();
+    if (!handingOver) {
+      // A response delimited by the close is complete now; any other in progress is cut short.
+      input.parser().endOfInput();
+      input.release(); // (when handing over, the bytes after the 101 are still the listener's)
+    }
     out.discard();
     state.set(CLOSED);
     pool.evict(this);
@@ -141,6 +145,23 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
+  }
+
+  /**
+   * After a 101 to {@code c}'s upgrade: the connection leaves the pool and this handler leaves its
+   * pipeline; the bytes read after the 101 go with the connection to the call's listener. Runs as
+   * its own task, outside the parse that found the 101 (its bytes are the ones handed over).
+   */
+  private void handOver(Call c, Http2Headers head) {
+    call = null;
+    state.set(CLOSED);
+    ByteBuf early = input.takeWaiting();
+    input.release();
+    out.discard();
+    if (ctx.pipeline().context(this) != null) {
+      ctx.pipeline().remove(this);
+    }
+    c.deliver(() -> c.listener.switchedProtocols(head, channel, early));
   }
 
   private void finished(Call c, boolean reusable) {
@@ -164,6 +185,8 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
   static final class Call implements UpstreamCall, BodySource, HeldRequestParts.Writer {
     private final Http2Headers head;
     private final boolean headEnds;
+    /** The protocol an upgrade request asks for; {@code null} for every other request. */
+    private final CharSequence upgrade;
     private final ResponseListener listener;
     private volatile EventLoop loop;
     private H1Client client;
@@ -177,11 +200,16 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
     private boolean wireDone;
     private int unacked;
 
-    Call(Http2Headers head, boolean endOfStream, ResponseListener listener) {
+    Call(Http2Headers head, boolean endOfStream, CharSequence upgrade, ResponseListener listener) {
       this.head = head;
       this.headEnds = endOfStream;
+      this.upgrade = upgrade;
       this.listener = listener;
       this.loop = listener.loop();
+    }
+
+    ResponseListener listener() {
+      return listener;
     }
 
     private void attach(H1Client c) {
@@ -224,7 +252,10 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       if (chunked) {
         H1Writer.field(buf, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       }
-      if (http10) {
+      if (upgrade != null) {
+        H1Writer.field(buf, HttpHeaderNames.UPGRADE, upgrade);
+        H1Writer.field(buf, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      } else if (http10) {
         // HTTP/1.0 closes by default; this pool keeps its connections (the client's own connection
         // is kept or closed by its proxy as the client asked).
         H1Writer.field(buf, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -309,6 +340,10 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
       if (response.informational()) {
         return; // clients got their 100-continue from their own proxy; the final response follows
       }
+      if (upgrade != null && response.status() == 101 && response.upgrade() != null) {
+        switched(response);
+        return;
+      }
       if (!response.keepAlive()) {
         keepAlive = false;
       }
@@ -327,6 +362,23 @@ final class H1Client extends ChannelInboundHandlerAdapter implements H1Parser.Si
         return;
       }
       deliverHead(h, false);
+    }
+
+    /**
+     * The application switched protocols: what follows the 101 is not HTTP. The parser stops
+     * here, reading pauses, and the connection is handed over once this parse has returned.
+     */
+    private void switched(H1Head response) {
+      headDelivered = true;
+      responseDone = true;
+      wireDone = true;
+      H1Client c = client;
+      c.handingOver = true;
+      c.input.parser().pause();
+      c.channel.config().setAutoRead(false);
+      Http2Headers h = response.headers();
+      h.set(HttpHeaderNames.UPGRADE, response.upgrade());
+      c.channel.eventLoop().execute(() -> c.handOver(this, h));
     }
 
     private void content(ByteBuf data, boolean last) {

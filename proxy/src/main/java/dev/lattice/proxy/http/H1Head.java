@@ -14,9 +14,11 @@ import io.netty.handler.codec.http2.Http2Headers;
  * @param keepAlive whether the sender lets the connection carry another message after this one
  * @param absoluteForm whether a request's target was absolute-form ({@code http://host/path})
  * @param expectContinue whether a request asked for {@code 100 Continue} before sending its body
+ * @param upgrade a request's {@code Upgrade} value when its {@code Connection} lists {@code upgrade}
+ *     (HTTP/1.1 only), a 101 response's protocol; otherwise {@code null}. Never among the headers.
  */
 record H1Head(Http2Headers headers, boolean http10, int status, boolean keepAlive, boolean absoluteForm,
-    boolean expectContinue) {
+    boolean expectContinue, CharSequence upgrade) {
 
   /** An interim (1xx) response other than 101; a final response follows it. */
   boolean informational() {

@@ -56,6 +56,16 @@ final class H1Input {
     return !parser.inMessage() && waitingBytes() == 0;
   }
 
+  /**
+   * Hands over the bytes read and not parsed (ownership passes; {@code null} if none): the
+   * connection switched protocols and they belong to the new one. Not from within a parse.
+   */
+  ByteBuf takeWaiting() {
+    ByteBuf taken = waiting;
+    waiting = null;
+    return taken;
+  }
+
   /** The connection closed: drops what waits. */
   void release() {
     if (waiting != null) {

@@ -45,6 +45,7 @@ final class H1Parser {
   private static final AsciiString CHUNKED = AsciiString.cached("chunked");
   private static final AsciiString CLOSE = AsciiString.cached("close");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+  private static final AsciiString UPGRADE_TOKEN = AsciiString.cached("upgrade");
   private static final AsciiString ZERO = AsciiString.cached("0");
   private static final AsciiString[] METHODS = {
     AsciiString.cached("GET"), AsciiString.cached("POST"), AsciiString.cached("PUT"), AsciiString.cached("HEAD"),
@@ -287,7 +288,9 @@ final class H1Parser {
     }
     boolean keepAlive = keepAlive(http10, f);
     boolean expectContinue = f.expect != null && !http10 && !bodyless;
-    sink.head(new H1Head(h, http10, 0, keepAlive, absolute, expectContinue), bodyless);
+    // HTTP/1.0 has no Upgrade (RFC 9110 §7.8); a switch needs both fields.
+    AsciiString upgrade = f.upgradeToken && !http10 ? f.upgrade : null;
+    sink.head(new H1Head(h, http10, 0, keepAlive, absolute, expectContinue, upgrade), bodyless);
     return true;
   }
 
@@ -361,7 +364,7 @@ final class H1Parser {
       keepAlive = false;
       bodyless = false;
     }
-    sink.head(new H1Head(h, http10, status, keepAlive, false, false), bodyless);
+    sink.head(new H1Head(h, http10, status, keepAlive, false, false, status == 101 ? f.upgrade : null), bodyless);
     return true;
   }
 
@@ -390,6 +393,9 @@ final class H1Parser {
     AsciiString expect;
     boolean closeToken;
     boolean keepAliveToken;
+    /** The Upgrade field's value, and whether Connection lists {@code upgrade} (both needed). */
+    AsciiString upgrade;
+    boolean upgradeToken;
     List<AsciiString> listed;
     /** Reads one Connection token into these fields; made once per parser, not per head. */
     final ElementTest connectionToken = (a, start, end) -> {
@@ -397,6 +403,8 @@ final class H1Parser {
         closeToken = true;
       } else if (KnownHeaderNames.equalsIgnoreCase(KEEP_ALIVE, a, start, end - start)) {
         keepAliveToken = true;
+      } else if (KnownHeaderNames.equalsIgnoreCase(UPGRADE_TOKEN, a, start, end - start)) {
+        upgradeToken = true;
       } else {
         // Connection names fields meant for this hop only (RFC 9110 §7.6.1): they go no further.
         if (listed == null) {
@@ -416,6 +424,8 @@ final class H1Parser {
       expect = null;
       closeToken = false;
       keepAliveToken = false;
+      upgrade = null;
+      upgradeToken = false;
       listed = null;
       return this;
     }
@@ -426,6 +436,7 @@ final class H1Parser {
       transferEncoding = null;
       host = null;
       expect = null;
+      upgrade = null;
       listed = null;
     }
   }
@@ -523,8 +534,10 @@ final class H1Parser {
       if (listsTrailers(b, vs, ve) && !f.headers.contains(name)) {
         f.headers.add(name, TRAILERS); // the only TE an HTTP/2 message may carry (RFC 9113 §8.2.2)
       }
-    } else if (name != HttpHeaderNames.KEEP_ALIVE && name != HttpHeaderNames.PROXY_CONNECTION
-        && name != HttpHeaderNames.UPGRADE) {
+    } else if (name == HttpHeaderNames.UPGRADE) {
+      // Hop-by-hop: not a header that goes on, but the head says what it asked for (H1Head.upgrade).
+      f.upgrade = new AsciiString(b, vs, ve - vs, false);
+    } else if (name != HttpHeaderNames.KEEP_ALIVE && name != HttpHeaderNames.PROXY_CONNECTION) {
       f.headers.add(name, new AsciiString(b, vs, ve - vs, false));
     }
     return true;

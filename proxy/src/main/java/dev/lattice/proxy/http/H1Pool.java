@@ -38,7 +38,17 @@ public final class H1Pool implements Upstream {
 
   @Override
   public UpstreamCall send(Http2Headers head, boolean endOfStream, ResponseListener listener) {
-    H1Client.Call call = new H1Client.Call(head, endOfStream, listener);
+    return dispatch(new H1Client.Call(head, endOfStream, null, listener));
+  }
+
+  /** On a pooled or new connection like any request; after a 101 the connection leaves the pool. */
+  @Override
+  public UpstreamCall sendUpgrade(Http2Headers head, CharSequence protocol, ResponseListener listener) {
+    return dispatch(new H1Client.Call(head, true, protocol, listener));
+  }
+
+  private UpstreamCall dispatch(H1Client.Call call) {
+    ResponseListener listener = call.listener();
     H1Client client;
     while ((client = idle.pollFirst()) != null) {
       idleCount.decrementAndGet();

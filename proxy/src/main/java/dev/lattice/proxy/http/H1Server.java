@@ -1,11 +1,14 @@
 package dev.lattice.proxy.http;
 
 import dev.lattice.proxy.listen.Drain;
+import dev.lattice.proxy.tcp.Splice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -121,7 +124,7 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
     }
     Exchange e = new Exchange(this, routes);
     current = e;
-    e.start(h, endOfMessage, http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, head.absoluteForm());
+    e.start(h, endOfMessage, http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, head.absoluteForm(), head.upgrade());
   }
 
   @Override
@@ -244,6 +247,48 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
   @Override
   public void flush() {
     out.flush();
+  }
+
+  /**
+   * Answers 101 and becomes a tunnel: this handler and its flush batching leave the pipeline, the
+   * client's bytes read after the request go to {@code upstream} and everything else is spliced
+   * both ways ({@link Splice}) until either side closes. No request is parsed on this connection
+   * again: its authorization was the upgrade request's.
+   */
+  @Override
+  public void switchProtocols(Http2Headers head, Channel upstream, ByteBuf early) {
+    current = null;
+    Channel client = ctx.channel();
+    ByteBuf head101 = H1Writer.buffer(ctx.alloc(), head, 0);
+    H1Writer.statusLine(head101, false, 101);
+    H1Writer.fields(head101, head);
+    H1Writer.field(head101, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    H1Writer.endHead(head101);
+    ByteBuf fromClient = input.takeWaiting();
+    input.release();
+    out.discard();
+    ChannelPipeline pipeline = client.pipeline();
+    if (pipeline.get(FlushBatching.NAME) != null) {
+      pipeline.remove(FlushBatching.NAME);
+    }
+    pipeline.remove(this);
+    client.write(head101, client.voidPromise());
+    if (early != null) {
+      client.write(early, client.voidPromise());
+    }
+    client.flush();
+    if (fromClient != null) {
+      upstream.writeAndFlush(fromClient, upstream.voidPromise());
+    }
+    pipeline.addLast(Splice.NAME, Splice.to(upstream));
+    upstream.pipeline().addLast(Splice.NAME, Splice.to(client));
+    if (!upstream.isActive()) {
+      Splice.closeAfterFlush(client); // it answered 101 and left: the client hears that much
+    } else if (!client.isActive()) {
+      upstream.close();
+    }
+    client.config().setAutoRead(true);
+    upstream.config().setAutoRead(true);
   }
 
   @Override

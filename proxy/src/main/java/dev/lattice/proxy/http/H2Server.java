@@ -147,6 +147,16 @@ final class H2Server extends Http2FrameAdapter {
       reset(Http2Error.INTERNAL_ERROR);
     }
 
+    /** Never asked for: an HTTP/2 stream carries no Upgrade (RFC 9113 §8.6). */
+    @Override
+    public void switchProtocols(Http2Headers head, io.netty.channel.Channel upstream, ByteBuf early) {
+      if (early != null) {
+        early.release();
+      }
+      upstream.close();
+      abort();
+    }
+
     @Override
     public void finished(Exchange exchange, boolean requestComplete, boolean keepAlive) {
       if (!requestComplete) {

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Headers;
 
@@ -28,5 +29,13 @@ interface ResponseListener {
 
   /** The upstream broke off after the response head: the client cannot be told cleanly. */
   void responseAborted();
+
+  /**
+   * The upstream answered an {@link Upstream#sendUpgrade upgrade request} with 101 ({@code head},
+   * with the {@code upgrade} protocol among its fields): the exchange is over and {@code upstream}
+   * now carries the new protocol, its first bytes in {@code early} ({@code null} if none). The
+   * listener owns both.
+   */
+  void switchedProtocols(Http2Headers head, Channel upstream, ByteBuf early);
 
 }

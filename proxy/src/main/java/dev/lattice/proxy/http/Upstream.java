@@ -15,6 +15,17 @@ public interface Upstream {
    */
   UpstreamCall send(Http2Headers head, boolean endOfStream, ResponseListener listener);
 
+  /**
+   * Sends a body-less HTTP/1.1 request that asks to switch to {@code protocol} ({@code Upgrade},
+   * e.g. WebSocket) on a connection of its own. If the upstream answers 101, the listener hears
+   * {@link ResponseListener#switchedProtocols} and takes the connection; any other answer is an
+   * ordinary response. Upstreams that cannot switch (HTTP/2: RFC 9113 §8.6) send the request
+   * without the upgrade.
+   */
+  default UpstreamCall sendUpgrade(Http2Headers head, CharSequence protocol, ResponseListener listener) {
+    return send(head, true, listener);
+  }
+
   /** True when requests travel as HTTP/2 (so HTTP/1 requests are upgraded with l5d-orig-proto). */
   boolean isHttp2();
 

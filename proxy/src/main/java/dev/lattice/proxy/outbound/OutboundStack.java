@@ -28,8 +28,9 @@ import io.netty.channel.EventLoopGroup;
  * accept → original destination → discover ─ opaque ─────────────────────────────────────┐
  *        → detect HTTP ─ HTTP/1, HTTP/2 → HTTP server ─ meshed → shared mTLS HTTP/2 to peer
  *                      │                              └ unmeshed → plaintext, same version
- *                      └ other, timeout, or HTTP/1 Upgrade to unmeshed ───────────────────┤
- *        forward: meshed → mTLS to the peer proxy + transport header (port) → splice
+ *                      └ other, timeout, or HTTP/1 Upgrade ───────────────────────────────┤
+ *        forward: meshed → mTLS to the peer proxy + transport header (port; HTTP/1 for an
+ *                          Upgrade, which the peer serves as HTTP/1) → splice
  *                 unmeshed → plain TCP to the original destination → splice
  * </pre>
  *
@@ -108,15 +109,11 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
           HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
         }
         case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
-        case HTTP1_UPGRADE -> {
-          // The relay cannot switch protocols mid-connection: to an unmeshed destination the
-          // bytes go as they are. Meshed, the request stays HTTP (and under the peer's policy).
-          if (endpoint.meshed().isEmpty()) {
-            forward(ctx.channel(), endpoint);
-          } else {
-            HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
-          }
-        }
+        // A connection that starts with an upgrade (WebSocket...) cannot ride the shared HTTP/2
+        // connection (HTTP/2 has no Upgrade). Unmeshed, its bytes go as they are; meshed, it gets
+        // an mTLS connection of its own whose transport header says HTTP/1, so the peer serves
+        // it as HTTP/1: its policy authorizes the upgrade request, then the connection tunnels.
+        case HTTP1_UPGRADE -> forward(ctx.channel(), endpoint, TransportHeader.SessionProtocol.HTTP1);
       }
     }));
     ch.config().setAutoRead(true);
@@ -134,9 +131,16 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   }
 
   private void forward(Channel ch, Endpoint endpoint) {
+    forward(ch, endpoint, null);
+  }
+
+  /** Splices to the destination; meshed, over mTLS with a transport header naming {@code protocol} ({@code null}: opaque). */
+  private void forward(Channel ch, Endpoint endpoint, TransportHeader.SessionProtocol protocol) {
     Labels dst = labelsOf(endpoint).dst();
+    int port = endpoint.target().port();
+    TransportHeader header = protocol == null ? TransportHeader.opaque(port) : TransportHeader.http(port, protocol);
     ch.pipeline().addLast("forward", new Forwarder(loop -> endpoint.meshed()
-        .map(peer -> connector.mesh(loop, peer, TransportHeader.opaque(endpoint.target().port()), config.outboundConnectTimeout(), dst))
+        .map(peer -> connector.mesh(loop, peer, header, config.outboundConnectTimeout(), dst))
         .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst))));
   }
 

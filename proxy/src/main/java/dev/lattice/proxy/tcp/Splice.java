@@ -66,7 +66,8 @@ public final class Splice extends ChannelInboundHandlerAdapter {
     closeAfterFlush(peer);
   }
 
-  static void closeAfterFlush(Channel ch) {
+  /** Closes {@code ch} once what was written to it has gone out. */
+  public static void closeAfterFlush(Channel ch) {
     if (ch.isActive()) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

@@ -107,6 +107,19 @@ class H1ParserTest {
         + "\r\n"));
     assertThat(head.fields()).containsExactly("x-end: kept");
     assertThat(head.keepAlive()).isTrue();
+    assertThat(head.upgrade()).as("Upgrade without the Connection token asks for nothing").isNull();
+  }
+
+  @Test
+  void anUpgradeNeedsBothFieldsAndHttp11() {
+    Head asks = onlyHead(parseRequests("GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\n"
+        + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    assertThat(asks.upgrade()).isEqualTo("websocket");
+    assertThat(asks.fields()).as("hop-by-hop fields stay out of the head").containsExactly("sec-websocket-version: 13");
+
+    assertThat(onlyHead(parseRequests("GET /ws HTTP/1.0\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n")).upgrade())
+        .as("HTTP/1.0 has no Upgrade").isNull();
+    assertThat(onlyHead(parseRequests("GET /ws HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\n\r\n")).upgrade()).isNull();
   }
 
   @Test
@@ -378,6 +391,9 @@ class H1ParserTest {
     assertThat(switching.keepAlive()).isFalse();
     assertThat(switching.end()).isTrue();
     assertThat(switching.fields()).isEmpty();
+    assertThat(switching.upgrade()).isEqualTo("websocket");
+    assertThat(onlyHead(parseResponses("HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n", false))
+        .upgrade()).as("only a 101 switches").isNull();
   }
 
   @Test
@@ -652,7 +668,7 @@ class H1ParserTest {
 
   /** A head: pseudo-headers by name, regular fields in order as "name: value". */
   record Head(Map<String, String> pseudo, List<String> fields, boolean http10, int status, boolean keepAlive,
-      boolean absoluteForm, boolean expectContinue, boolean end) implements Event {}
+      boolean absoluteForm, boolean expectContinue, String upgrade, boolean end) implements Event {}
 
   record Body(String data, boolean end) implements Event {}
 
@@ -682,7 +698,7 @@ class H1ParserTest {
         }
       });
       raw.add(new Head(pseudo, fields(head.headers()), head.http10(), head.status(), head.keepAlive(),
-          head.absoluteForm(), head.expectContinue(), endOfMessage));
+          head.absoluteForm(), head.expectContinue(), head.upgrade() == null ? null : head.upgrade().toString(), endOfMessage));
     }
 
     @Override

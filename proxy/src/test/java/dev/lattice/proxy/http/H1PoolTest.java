@@ -110,6 +110,11 @@ class H1PoolTest {
       }
 
       @Override
+      public void switchedProtocols(Http2Headers h, io.netty.channel.Channel upstream, ByteBuf early) {
+        status.completeExceptionally(new AssertionError("no upgrade was asked for"));
+      }
+
+      @Override
       public void responseAborted() {
         status.completeExceptionally(new IllegalStateException("response aborted"));
       }
