@@ -226,7 +226,10 @@ public final class TestApp implements AutoCloseable {
 
         void pump() {
           while (true) {
-            while (sent < n && ctx.channel().isWritable()) {
+            // A closed HTTP/2 stream channel stays "writable" (its writes just fail): without the
+            // isActive check a reset arriving mid-burst had this loop produce all n bytes, holding
+            // the app's event loop (and every other stream's request) for half a minute.
+            while (sent < n && ctx.channel().isActive() && ctx.channel().isWritable()) {
               int len = (int) Math.min(16 * 1024, n - sent);
               ByteBuf buf = ctx.alloc().buffer(len);
               for (int i = 0; i < len; i++) {
