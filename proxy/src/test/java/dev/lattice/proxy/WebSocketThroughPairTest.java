@@ -55,6 +55,8 @@ class WebSocketThroughPairTest {
           assertThat(h.get("l5d-client-id")).isEqualTo(TestPki.CLIENT.value()));
       assertThat(MetricsText.sum(pair.metricsB, "response_total", Map.of("direction", "inbound", "status_code", "101")))
           .isEqualTo(1);
+      assertThat(MetricsText.sum(pair.metricsA, "response_total", Map.of("direction", "outbound", "status_code", "101")))
+          .isEqualTo(1);
 
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -63,35 +65,55 @@ class WebSocketThroughPairTest {
   }
 
   @Test
-  void anUpgradeLaterInAKeepAliveConnectionToAnUnmeshedAppTunnelsToo() throws Exception {
+  void anUpgradeLaterInAKeepAliveConnectionToAMeshedAppTunnels() throws Exception {
+    try (WebSocketEchoApp app = new WebSocketEchoApp();
+        ProxyPair pair = ProxyPair.to(new TestPki(), app.address())) {
+      upgradeAfterAPlainRequest(pair);
+      assertThat(MetricsText.sum(pair.metricsB, "response_total", Map.of("direction", "inbound", "status_code", "101")))
+          .isEqualTo(1);
+      assertThat(app.handshakes).singleElement().satisfies(h ->
+          assertThat(h.get("l5d-client-id")).isEqualTo(TestPki.CLIENT.value()));
+    }
+  }
+
+  @Test
+  void anUpgradeLaterInAKeepAliveConnectionToAnUnmeshedAppTunnels() throws Exception {
     try (WebSocketEchoApp app = new WebSocketEchoApp();
         ProxyPair pair = new ProxyPair(new TestPki())) {
       pair.target.set(app.address()); // not in discovery: unmeshed
-      try (Socket client = new Socket("127.0.0.1", pair.entry().getPort())) {
-        client.setSoTimeout(10_000);
-        OutputStream out = client.getOutputStream();
-        InputStream in = client.getInputStream();
-        // First an ordinary request, so the connection is already an HTTP one when the upgrade comes.
-        out.write("GET /not-ws HTTP/1.1\r\nHost: app\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        Http1Wire.Message plain = Http1Wire.readResponse(in, "GET");
-        assertThat(plain.status()).isEqualTo(404);
-
-        out.write(("GET /ws HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        Http1Wire.Message switched = Http1Wire.readHead(in);
-        assertThat(switched.status()).isEqualTo(101);
-        assertThat(switched.header("upgrade")).isEqualToIgnoringCase("websocket");
-        assertThat(switched.header("connection")).isEqualToIgnoringCase("upgrade");
-        assertThat(switched.header("sec-websocket-accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-
-        assertThat(readTextFrame(in)).isEqualTo("hello");
-        out.write(maskedTextFrame("ping"));
-        assertThat(readTextFrame(in)).isEqualTo("echo: ping");
-      }
-      assertThat(MetricsText.sum(pair.metricsA, "response_total", Map.of("direction", "outbound", "status_code", "101")))
-          .isEqualTo(1);
+      upgradeAfterAPlainRequest(pair);
+      assertThat(app.handshakes).singleElement().satisfies(h -> assertThat(h.get("l5d-client-id")).isNull());
     }
+  }
+
+  /** A request that is not an upgrade, then on the same connection one that is, then frames. */
+  private static void upgradeAfterAPlainRequest(ProxyPair pair) throws Exception {
+    try (Socket client = new Socket("127.0.0.1", pair.entry().getPort())) {
+      client.setSoTimeout(10_000);
+      OutputStream out = client.getOutputStream();
+      InputStream in = client.getInputStream();
+      // First an ordinary request, so the connection is already an HTTP one when the upgrade comes.
+      out.write("GET /not-ws HTTP/1.1\r\nHost: app\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Http1Wire.Message plain = Http1Wire.readResponse(in, "GET");
+      assertThat(plain.status()).isEqualTo(404);
+
+      out.write(("GET /ws HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      Http1Wire.Message switched = Http1Wire.readHead(in);
+      assertThat(switched.status()).isEqualTo(101);
+      assertThat(switched.header("upgrade")).isEqualToIgnoringCase("websocket");
+      assertThat(switched.header("connection")).isEqualToIgnoringCase("upgrade");
+      assertThat(switched.header("sec-websocket-accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+
+      assertThat(readTextFrame(in)).isEqualTo("hello");
+      out.write(maskedTextFrame("ping"));
+      assertThat(readTextFrame(in)).isEqualTo("echo: ping");
+    }
+    assertThat(MetricsText.sum(pair.metricsA, "response_total", Map.of("direction", "outbound", "status_code", "101")))
+        .isEqualTo(1);
+    assertThat(MetricsText.sum(pair.metricsA, "response_total", Map.of("direction", "outbound", "status_code", "404")))
+        .isEqualTo(1);
   }
 
   /** One unmasked server text frame shorter than 126 bytes. */

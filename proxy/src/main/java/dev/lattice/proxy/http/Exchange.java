@@ -101,7 +101,8 @@ final class Exchange implements ResponseListener {
     }
     admittedBy = limit;
     routes.rewriteRequest(head);
-    upstream = routes.upstream(sendH1);
+    boolean upgrading = upgrade != null && endOfStream;
+    upstream = upgrading ? routes.upstreamForUpgrade() : routes.upstream(sendH1);
     if (h1Version != null) {
       head.set(MeshHeaders.ORIG_PROTO, absoluteForm ? h1Version.text() + "; absolute-form" : h1Version.text());
       restoreH1 = true;
@@ -111,9 +112,7 @@ final class Exchange implements ResponseListener {
       // upstreams never modify the head, so it needs no copy.
       retryHead = head;
     }
-    UpstreamCall sent = upgrade != null && endOfStream && !upstream.isHttp2()
-        ? upstream.sendUpgrade(head, upgrade, this)
-        : upstream.send(head, endOfStream, this);
+    UpstreamCall sent = upgrading ? upstream.sendUpgrade(head, upgrade, this) : upstream.send(head, endOfStream, this);
     if (call == null) {
       // Unless the upstream already failed it synchronously and a resend took its place.
       call = sent;

@@ -11,6 +11,15 @@ public interface HttpRoutes {
   /** The upstream for a request that will be sent as HTTP/1 ({@code http1}) or as HTTP/2. */
   Upstream upstream(boolean http1);
 
+  /**
+   * The upstream for a body-less HTTP/1.1 request that asks to switch protocols ({@code Upgrade}):
+   * only an HTTP/1 upstream can switch. By default the HTTP/1 one; a stack whose HTTP/1 requests
+   * ride HTTP/2 (outbound to a meshed peer) gives an upstream with a connection of its own.
+   */
+  default Upstream upstreamForUpgrade() {
+    return upstream(true);
+  }
+
   /** Adjusts request headers before forwarding (e.g. sets {@code l5d-client-id}). */
   void rewriteRequest(Http2Headers headers);
 

@@ -7,6 +7,7 @@ import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.Upstream;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.util.function.Supplier;
 
 /**
  * Outbound HTTP for one client connection. To a meshed endpoint every request, whatever its
@@ -18,20 +19,30 @@ import io.netty.handler.codec.http2.Http2Headers;
  *
  * @param http1 where requests sent as HTTP/1 go
  * @param http2 where requests sent as HTTP/2 go
+ * @param upgrades where a request that asks to switch protocols goes (an HTTP/1 upstream)
  * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
  * @param targets this connection's request series
  */
-record OutboundRoutes(Upstream http1, Upstream http2, boolean stripPeerErrors, AuthorityTargets targets,
-    InFlightLimit inFlight) implements HttpRoutes {
+record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrades, boolean stripPeerErrors,
+    AuthorityTargets targets, InFlightLimit inFlight) implements HttpRoutes {
 
-  /** Every request upgraded onto the peer proxy's HTTP/2 connection. */
-  static OutboundRoutes meshed(H2Upstream peer, AuthorityTargets targets, InFlightLimit inFlight) {
-    return new OutboundRoutes(peer, peer, true, targets, inFlight);
+  /**
+   * Every request upgraded onto the peer proxy's HTTP/2 connection, except one asking to switch
+   * protocols: that goes as HTTP/1 on an mTLS connection of its own ({@code upgrades}).
+   */
+  static OutboundRoutes meshed(H2Upstream peer, Supplier<Upstream> upgrades, AuthorityTargets targets, InFlightLimit inFlight) {
+    return new OutboundRoutes(peer, peer, upgrades, true, targets, inFlight);
   }
 
   /** Requests in their own version, straight to the destination. */
   static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight) {
-    return new OutboundRoutes(destination.http1(), destination.http2(), false, targets, inFlight);
+    Upstream http1 = destination.http1();
+    return new OutboundRoutes(http1, destination.http2(), () -> http1, false, targets, inFlight);
+  }
+
+  @Override
+  public Upstream upstreamForUpgrade() {
+    return upgrades.get();
   }
 
   @Override

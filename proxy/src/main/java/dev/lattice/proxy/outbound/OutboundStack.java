@@ -3,9 +3,11 @@ package dev.lattice.proxy.outbound;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.http.H1Pool;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
+import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
@@ -20,6 +22,7 @@ import dev.lattice.proxy.transport.OriginalDestination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import java.util.function.Supplier;
 
 /**
  * The outbound side, in traffic order:
@@ -28,9 +31,10 @@ import io.netty.channel.EventLoopGroup;
  * accept → original destination → discover ─ opaque ─────────────────────────────────────┐
  *        → detect HTTP ─ HTTP/1, HTTP/2 → HTTP server ─ meshed → shared mTLS HTTP/2 to peer
  *                      │                              └ unmeshed → plaintext, same version
- *                      └ other, timeout, or HTTP/1 Upgrade ───────────────────────────────┤
- *        forward: meshed → mTLS to the peer proxy + transport header (port; HTTP/1 for an
- *                          Upgrade, which the peer serves as HTTP/1) → splice
+ *                      │                              (an Upgrade request, meshed: its own mTLS
+ *                      │                               HTTP/1 connection to the peer, then a splice)
+ *                      └ other, timeout, or HTTP/1 Upgrade to unmeshed ───────────────────┤
+ *        forward: meshed → mTLS to the peer proxy + transport header (port) → splice
  *                 unmeshed → plain TCP to the original destination → splice
  * </pre>
  *
@@ -109,11 +113,15 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
           HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
         }
         case HTTP1 -> HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
-        // A connection that starts with an upgrade (WebSocket...) cannot ride the shared HTTP/2
-        // connection (HTTP/2 has no Upgrade). Unmeshed, its bytes go as they are; meshed, it gets
-        // an mTLS connection of its own whose transport header says HTTP/1, so the peer serves
-        // it as HTTP/1: its policy authorizes the upgrade request, then the connection tunnels.
-        case HTTP1_UPGRADE -> forward(ctx.channel(), endpoint, TransportHeader.SessionProtocol.HTTP1);
+        // Unmeshed, a connection that starts with an upgrade (WebSocket...) goes as bytes. Meshed,
+        // it is HTTP like any: the upgrade request gets a connection of its own (routes below).
+        case HTTP1_UPGRADE -> {
+          if (endpoint.meshed().isEmpty()) {
+            forward(ctx.channel(), endpoint);
+          } else {
+            HttpServers.http1(ctx.pipeline(), routes(ctx.channel(), endpoint));
+          }
+        }
       }
     }));
     ch.config().setAutoRead(true);
@@ -126,22 +134,30 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION, labels.requests());
     client.closeFuture().addListener(f -> targets.release());
     return endpoint.meshed().isPresent()
-        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), targets, inFlight)
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), upgradesTo(endpoint, dst), targets, inFlight)
         : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight);
   }
 
   private void forward(Channel ch, Endpoint endpoint) {
-    forward(ch, endpoint, null);
+    Labels dst = labelsOf(endpoint).dst();
+    ch.pipeline().addLast("forward", new Forwarder(loop -> endpoint.meshed()
+        .map(peer -> connector.mesh(loop, peer, TransportHeader.opaque(endpoint.target().port()), config.outboundConnectTimeout(), dst))
+        .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst))));
   }
 
-  /** Splices to the destination; meshed, over mTLS with a transport header naming {@code protocol} ({@code null}: opaque). */
-  private void forward(Channel ch, Endpoint endpoint, TransportHeader.SessionProtocol protocol) {
-    Labels dst = labelsOf(endpoint).dst();
-    int port = endpoint.target().port();
-    TransportHeader header = protocol == null ? TransportHeader.opaque(port) : TransportHeader.http(port, protocol);
-    ch.pipeline().addLast("forward", new Forwarder(loop -> endpoint.meshed()
-        .map(peer -> connector.mesh(loop, peer, header, config.outboundConnectTimeout(), dst))
-        .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst))));
+  /**
+   * Where a meshed connection's upgrade requests go: HTTP/2 cannot carry an upgrade, so each gets
+   * an mTLS connection of its own whose transport header says HTTP/1 (as Linkerd does); the peer
+   * serves it as HTTP/1. Not kept for reuse: a connection that did not switch is closed after its
+   * response. Made per upgrade request, so connections that never upgrade pay nothing.
+   */
+  private Supplier<Upstream> upgradesTo(Endpoint endpoint, Labels dst) {
+    return () -> {
+      Endpoint.Meshed peer = endpoint.meshed().orElseThrow();
+      TransportHeader http1 = TransportHeader.http(endpoint.target().port(), TransportHeader.SessionProtocol.HTTP1);
+      return new H1Pool(loop -> connector.mesh(loop, peer, http1, config.outboundConnectTimeout(), dst),
+          config.outboundHttp1PoolIdleTimeout(), 0);
+    };
   }
 
   private static ClientTls clientTls(Endpoint endpoint) {
