@@ -46,6 +46,7 @@ final class H1Parser {
   private static final AsciiString CLOSE = AsciiString.cached("close");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   private static final AsciiString UPGRADE_TOKEN = AsciiString.cached("upgrade");
+  private static final AsciiString H2C = AsciiString.cached("h2c");
   private static final AsciiString ZERO = AsciiString.cached("0");
   private static final AsciiString[] METHODS = {
     AsciiString.cached("GET"), AsciiString.cached("POST"), AsciiString.cached("PUT"), AsciiString.cached("HEAD"),
@@ -288,8 +289,10 @@ final class H1Parser {
     }
     boolean keepAlive = keepAlive(http10, f);
     boolean expectContinue = f.expect != null && !http10 && !bodyless;
-    // HTTP/1.0 has no Upgrade (RFC 9110 §7.8); a switch needs both fields.
-    AsciiString upgrade = f.upgradeToken && !http10 ? f.upgrade : null;
+    // HTTP/1.0 has no Upgrade (RFC 9110 §7.8); a switch needs both fields. Never to h2c: the
+    // tunnel would carry HTTP/2 requests that no policy sees one by one (RFC 9113 deprecates it).
+    // Such a request goes on as a plain HTTP/1 request.
+    AsciiString upgrade = f.upgradeToken && !http10 && !listsH2c(f.upgrade) ? f.upgrade : null;
     sink.head(new H1Head(h, http10, 0, keepAlive, absolute, expectContinue, upgrade), bodyless);
     return true;
   }
@@ -541,6 +544,12 @@ final class H1Parser {
       f.headers.add(name, new AsciiString(b, vs, ve - vs, false));
     }
     return true;
+  }
+
+  /** Whether an Upgrade value lists {@code h2c} among its protocols. */
+  private static boolean listsH2c(AsciiString upgrade) {
+    return upgrade != null && anyElement(upgrade.array(), upgrade.arrayOffset(), upgrade.arrayOffset() + upgrade.length(),
+        (a, start, end) -> KnownHeaderNames.equalsIgnoreCase(H2C, a, start, end - start));
   }
 
   /** Whether a TE value lists {@code trailers} among its codings ({@code trailers, deflate;q=0.5}). */

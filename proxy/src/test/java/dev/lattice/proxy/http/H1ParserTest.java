@@ -123,6 +123,15 @@ class H1ParserTest {
   }
 
   @Test
+  void anUpgradeToH2cStaysAPlainRequest() {
+    // The tunnel would carry HTTP/2 requests that no policy sees one by one.
+    Head h2c = onlyHead(parseRequests("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        + "Upgrade: websocket, H2C\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n"));
+    assertThat(h2c.upgrade()).isNull();
+    assertThat(h2c.fields()).as("the upgrade's own fields go no further").isEmpty();
+  }
+
+  @Test
   void onlyTeTrailersIsKept() {
     assertThat(onlyHead(parseRequests("GET / HTTP/1.1\r\nTE: Trailers\r\n\r\n")).fields())
         .containsExactly("te: trailers");
