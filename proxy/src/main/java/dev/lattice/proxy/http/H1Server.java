@@ -280,15 +280,12 @@ final class H1Server extends ChannelInboundHandlerAdapter implements Downstream,
     if (fromClient != null) {
       upstream.writeAndFlush(fromClient, upstream.voidPromise());
     }
-    pipeline.addLast(Splice.NAME, Splice.to(upstream));
-    upstream.pipeline().addLast(Splice.NAME, Splice.to(client));
+    Splice.between(client, upstream);
     if (!upstream.isActive()) {
       Splice.closeAfterFlush(client); // it answered 101 and left: the client hears that much
     } else if (!client.isActive()) {
       upstream.close();
     }
-    client.config().setAutoRead(true);
-    upstream.config().setAutoRead(true);
   }
 
   @Override

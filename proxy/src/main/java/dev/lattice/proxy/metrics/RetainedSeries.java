@@ -45,12 +45,12 @@ public final class RetainedSeries<G extends RetainedSeries.Group> {
 
   /** The group for {@code labels}, held by the caller until it calls {@link #release}. */
   public G acquire(Labels labels) {
-    G group = groups.get(labels);
-    if (group != null && group.tryAcquire()) {
-      return group;
+    G kept = acquireIfKept(labels);
+    if (kept != null) {
+      return kept;
     }
     synchronized (this) {
-      group = groups.get(labels);
+      G group = groups.get(labels);
       // Under the lock a group in the map is never retired (retiring removes it), so this only
       // fails to acquire when there is no group yet.
       if (group == null || !group.tryAcquire()) {

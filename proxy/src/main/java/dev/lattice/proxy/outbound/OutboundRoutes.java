@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * @param http1 where requests sent as HTTP/1 go
  * @param http2 where requests sent as HTTP/2 go
- * @param upgrades where a request that asks to switch protocols goes (an HTTP/1 upstream)
+ * @param upgrades where a request that asks to switch protocols goes; {@code null}: to {@code http1}
  * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
  * @param targets this connection's request series
  */
@@ -36,13 +36,12 @@ record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrade
 
   /** Requests in their own version, straight to the destination. */
   static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight) {
-    Upstream http1 = destination.http1();
-    return new OutboundRoutes(http1, destination.http2(), () -> http1, false, targets, inFlight);
+    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, targets, inFlight);
   }
 
   @Override
   public Upstream upstreamForUpgrade() {
-    return upgrades.get();
+    return upgrades == null ? http1 : upgrades.get();
   }
 
   @Override
