@@ -62,6 +62,7 @@ class InFlightLimitTest {
         }
         assertThat(MetricsText.sum(metrics, "response_total", Map.of("direction", "outbound", "status_code", "503")))
             .isEqualTo(1);
+        assertThat(MetricsText.sum(metrics, "outbound_http_errors_total", Map.of("error", "loadshed"))).isEqualTo(1);
         assertThat(silent.requestsSeen()).as("the shed request never left the proxy").isEqualTo(2);
 
         for (Socket s : waiting) {

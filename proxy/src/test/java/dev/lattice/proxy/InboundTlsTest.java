@@ -1,16 +1,19 @@
 package dev.lattice.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.MetricsText;
 import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.TestPki;
 import dev.lattice.proxy.transport.OriginalDestination;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ class InboundTlsTest {
   static Path dir;
   static TestPki pki;
   static Proxy proxy;
+  static final MetricsRegistry metrics = new MetricsRegistry();
 
   @BeforeAll
   static void start() {
@@ -34,7 +38,7 @@ class InboundTlsTest {
             "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0")),
         new ProxyRuntime(new StaticCredentialSource(pki.leaf(TestPki.SERVER)),
             t -> CompletableFuture.completedFuture(Endpoint.unmeshed(t)), OriginalDestination.localAddress(),
-            new MetricsRegistry(), Clock.systemUTC()));
+            metrics, Clock.systemUTC()));
     pki.writeAnchors(dir.resolve("anchors.pem"));
     for (var entry : Map.of("client", pki.leaf(TestPki.CLIENT), "foreign", pki.foreignLeaf(TestPki.CLIENT)).entrySet()) {
       TestPki.write(dir, entry.getKey(), entry.getValue());
@@ -61,16 +65,28 @@ class InboundTlsTest {
 
   @Test
   void missingClientCertificateFailsTheHandshake() {
+    double before = handshakeErrors();
+
     Processes.Result r = sClient(null);
 
     assertThat(r.out() + r.err()).contains("certificate required");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handshakeErrors()).isEqualTo(before + 1));
   }
 
   @Test
   void certificateFromAnotherTrustAnchorFailsTheHandshake() {
+    double before = handshakeErrors();
+
     Processes.Result r = sClient("foreign");
 
     assertThat(r.out() + r.err()).contains("alert unknown ca");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(handshakeErrors()).isEqualTo(before + 1));
+  }
+
+  /** A failed mesh handshake is counted as an inbound connection error of the proxy's ("i/o", as Linkerd). */
+  private static double handshakeErrors() {
+    return MetricsText.sum(metrics, "inbound_tcp_errors_total",
+        Map.of("target_port", Integer.toString(proxy.inboundAddress().getPort()), "error", "i/o"));
   }
 
   @Test

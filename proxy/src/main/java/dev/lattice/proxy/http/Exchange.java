@@ -1,5 +1,6 @@
 package dev.lattice.proxy.http;
 
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -96,6 +97,7 @@ final class Exchange implements ResponseListener {
     InFlightLimit limit = routes.inFlight();
     if (!limit.tryAcquire()) {
       // Shed now rather than queue: each request in flight holds heap on both connections.
+      routes.countError(ErrorMetrics.Kind.LOADSHED);
       respond(ProxyErrors.tooManyInFlight(limit.max()), routes.explainErrors(), routes.explainErrors());
       return;
     }
@@ -221,6 +223,7 @@ final class Exchange implements ResponseListener {
     }
     // §3.7: after an I/O failure or a connect timeout the client's connection closes too.
     keepAlive = false;
+    routes.countError(ErrorMetrics.Kind.IO);
     respond(cause instanceof UpstreamClosed ? ProxyErrors.upstreamClosed() : ProxyErrors.classify(cause), routes.explainErrors(), true);
   }
 

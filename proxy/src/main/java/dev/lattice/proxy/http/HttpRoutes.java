@@ -1,5 +1,6 @@
 package dev.lattice.proxy.http;
 
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**
@@ -62,4 +63,10 @@ public interface HttpRoutes {
   default ProxyErrors.Refusal refuse(Http2Headers request) {
     return null;
   }
+
+  /**
+   * Counts one request this side answered with an error of its own ({@code <direction>_http_errors_total}).
+   * Refusals by policy are not errors: they have their own counters. Counts nothing by default.
+   */
+  default void countError(ErrorMetrics.Kind kind) {}
 }

@@ -7,6 +7,7 @@ import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.http.ProxyErrors;
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Optional;
 
@@ -16,7 +17,7 @@ import java.util.Optional;
  * to an identity the client proved over mTLS; requests the port's policy refuses are answered here.
  */
 record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client, HttpMetrics.Target metrics,
-    AuthorizeLayer.Requests authorization, InFlightLimit inFlight) implements HttpRoutes {
+    AuthorizeLayer.Requests authorization, InFlightLimit inFlight, ErrorMetrics errors) implements HttpRoutes {
   @Override
   public Upstream upstream(boolean http1) {
     return http1 ? apps.http1(port) : apps.http2(port);
@@ -43,6 +44,11 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
   @Override
   public boolean clientIsProxy() {
     return client.isPresent();
+  }
+
+  @Override
+  public void countError(ErrorMetrics.Kind kind) {
+    errors.http(kind);
   }
 
   /** Only meshed clients (a proven identity) learn why the proxy failed a request. */

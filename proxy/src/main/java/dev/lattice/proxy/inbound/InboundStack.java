@@ -7,6 +7,7 @@ import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.listen.Drain;
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.policy.InboundAuthorizer;
 import dev.lattice.proxy.tcp.Connector;
@@ -53,21 +54,18 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   private final Connector connector;
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
+  private final ErrorMetrics errors;
   private final Drain drain;
   private final InFlightLimit inFlight;
   private final AppUpstreams apps;
   private final AuthorizeLayer authz;
 
-  public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
-      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, io.netty.channel.EventLoopGroup group) {
-    this(config, origDst, tls, connector, tcpMetrics, httpMetrics, drain, group, Optional.empty());
-  }
-
   /** With {@code authorizer}, every connection or request is authorized by the port's policy (spec §2). */
   public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
-      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, io.netty.channel.EventLoopGroup group,
-      Optional<InboundAuthorizer> authorizer) {
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, ErrorMetrics errors, Drain drain,
+      io.netty.channel.EventLoopGroup group, Optional<InboundAuthorizer> authorizer) {
     this.authz = new AuthorizeLayer(authorizer);
+    this.errors = errors;
     this.config = config;
     this.origDst = origDst;
     this.tls = tls;
@@ -100,7 +98,10 @@ public final class InboundStack extends ChannelInitializer<Channel> {
             terminate(ctx, listenPort, dst);
         case TlsDetectHandler.Outcome.Sni sni -> forward(ctx.channel(), listenPort, dst, dst.port(), new ServerTls.Passthru(sni.name()));
         case TlsDetectHandler.Outcome.NotTls n -> detected(ctx.channel(), listenPort, dst, dst.port(), new ServerTls.None(NoTlsReason.NO_TLS_FROM_REMOTE), Optional.empty());
-        case TlsDetectHandler.Outcome.TimedOut t -> ctx.close(); // Linkerd: "TLS detection timed out"
+        case TlsDetectHandler.Outcome.TimedOut t -> {
+          errors.tcp(targetLabels(dst, dst.port()), ErrorMetrics.Kind.TLS_DETECTION_TIMEOUT);
+          ctx.close();
+        }
       }
     }));
   }
@@ -136,6 +137,8 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     Channel ch = ctx.channel();
     ssl.handshakeFuture().addListener(f -> {
       if (!f.isSuccess()) {
+        // No client certificate, one from another trust anchor, or a client gone mid-handshake.
+        errors.tcp(targetLabels(dst, dst.port()), ErrorMetrics.Kind.IO);
         ch.close();
         return;
       }
@@ -145,8 +148,16 @@ public final class InboundStack extends ChannelInitializer<Channel> {
           switch (outcome) {
             case TransportHeaderDecoder.Outcome.Header(TransportHeader h) when h.name().isEmpty() && h.port() != listenPort ->
                 detected(ch, listenPort, dst, h.port(), status, h.protocol());
-            case TransportHeaderDecoder.Outcome.Header h -> hctx.close(); // gateway names / loops to ourselves: unsupported
-            case TransportHeaderDecoder.Outcome.Invalid invalid -> hctx.close();
+            case TransportHeaderDecoder.Outcome.Header(TransportHeader h) -> {
+              // Not a gateway: a header naming a destination, or our own inbound port, goes nowhere.
+              errors.tcp(targetLabels(dst, h.port()),
+                  h.name().isEmpty() ? ErrorMetrics.Kind.GATEWAY_LOOP : ErrorMetrics.Kind.GATEWAY_DOMAIN_INVALID);
+              hctx.close();
+            }
+            case TransportHeaderDecoder.Outcome.Invalid invalid -> {
+              errors.tcp(targetLabels(dst, dst.port()), ErrorMetrics.Kind.IO);
+              hctx.close();
+            }
           }
         }));
       } else if (dst.port() == listenPort) {
@@ -209,23 +220,24 @@ public final class InboundStack extends ChannelInitializer<Channel> {
       ch.close(); // never connect to our own inbound port (and never ask policy about it)
       return;
     }
-    authz.admitConnection(ch, dst, port, status, () -> forwardInstalled(ch, listenPort, port));
+    authz.admitConnection(ch, dst, port, status, () -> forwardInstalled(ch, listenPort, dst, port));
   }
 
-  private void forwardInstalled(Channel ch, int listenPort, int port) {
+  private void forwardInstalled(Channel ch, int listenPort, OrigDstAddr dst, int port) {
     if (port == listenPort) {
       ch.close(); // never connect to our own inbound port
       return;
     }
-    ch.pipeline().addLast("forward", new Forwarder(loop ->
-        connector.plain(loop, AppUpstreams.app(port), config.inboundConnectTimeout(), AppUpstreams.labels(port))));
+    ch.pipeline().addLast("forward", new Forwarder(
+        loop -> connector.plain(loop, AppUpstreams.app(port), config.inboundConnectTimeout(), AppUpstreams.labels(port)),
+        () -> errors.tcp(targetLabels(dst, port), ErrorMetrics.Kind.IO)));
   }
 
   private java.util.function.Supplier<dev.lattice.proxy.http.HttpRoutes> routesFor(Channel ch, OrigDstAddr dst, int port, ServerTls status) {
     HttpMetrics.Target requests = httpMetrics.acquire(Labels.of("direction", "inbound").and(targetLabels(dst, port)).and(status.labels()));
     ch.closeFuture().addListener(f -> httpMetrics.release(requests));
     InboundRoutes routes = new InboundRoutes(apps, port, status.clientIdentity(), requests,
-        authz.requests(ch, dst, port, status), inFlight);
+        authz.requests(ch, dst, port, status), inFlight, errors);
     return () -> routes;
   }
 

@@ -6,6 +6,7 @@ import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.Upstream;
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.function.Supplier;
 
@@ -22,21 +23,24 @@ import java.util.function.Supplier;
  * @param upgrades where a request that asks to switch protocols goes; {@code null}: to {@code http1}
  * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
  * @param targets this connection's request series
+ * @param errors the outbound side's error counters
  */
 record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrades, boolean stripPeerErrors,
-    AuthorityTargets targets, InFlightLimit inFlight) implements HttpRoutes {
+    AuthorityTargets targets, InFlightLimit inFlight, ErrorMetrics errors) implements HttpRoutes {
 
   /**
    * Every request upgraded onto the peer proxy's HTTP/2 connection, except one asking to switch
    * protocols: that goes as HTTP/1 on an mTLS connection of its own ({@code upgrades}).
    */
-  static OutboundRoutes meshed(H2Upstream peer, Supplier<Upstream> upgrades, AuthorityTargets targets, InFlightLimit inFlight) {
-    return new OutboundRoutes(peer, peer, upgrades, true, targets, inFlight);
+  static OutboundRoutes meshed(H2Upstream peer, Supplier<Upstream> upgrades, AuthorityTargets targets, InFlightLimit inFlight,
+      ErrorMetrics errors) {
+    return new OutboundRoutes(peer, peer, upgrades, true, targets, inFlight, errors);
   }
 
   /** Requests in their own version, straight to the destination. */
-  static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight) {
-    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, targets, inFlight);
+  static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight,
+      ErrorMetrics errors) {
+    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, targets, inFlight, errors);
   }
 
   @Override
@@ -57,6 +61,11 @@ record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrade
     if (stripPeerErrors) {
       headers.remove(MeshHeaders.PROXY_ERROR);
     }
+  }
+
+  @Override
+  public void countError(ErrorMetrics.Kind kind) {
+    errors.http(kind);
   }
 
   @Override

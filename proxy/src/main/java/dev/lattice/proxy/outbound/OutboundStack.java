@@ -9,6 +9,7 @@ import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.listen.Drain;
+import dev.lattice.proxy.metrics.ErrorMetrics;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.Forwarder;
@@ -48,14 +49,16 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   private final Connector connector;
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
+  private final ErrorMetrics errors;
   private final Drain drain;
   private final InFlightLimit inFlight;
   private final PeerUpstreams peers;
   private final PlainUpstreams plain;
 
   public OutboundStack(ProxyConfig config, OriginalDestination origDst, Discovery discovery, Connector connector,
-      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, Drain drain, EventLoopGroup group) {
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, ErrorMetrics errors, Drain drain, EventLoopGroup group) {
     this.config = config;
+    this.errors = errors;
     this.origDst = origDst;
     this.discovery = discovery;
     this.connector = connector;
@@ -91,8 +94,13 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     }
     ch.config().setAutoRead(false);
     discovery.resolve(dst).whenComplete((endpoint, error) -> ch.eventLoop().execute(() -> {
-      if (error != null || !ch.isActive()) {
+      if (error != null) {
+        log.debug("Closing outbound connection to {}: discovery failed", dst, error);
+        errors.tcp(targetLabels(dst), ErrorMetrics.Kind.UNEXPECTED);
         ch.close();
+        return;
+      }
+      if (!ch.isActive()) {
         return;
       }
       discovered(ch, endpoint);
@@ -134,15 +142,16 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION, labels.requests());
     client.closeFuture().addListener(f -> targets.release());
     return endpoint.meshed().isPresent()
-        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), upgradesTo(endpoint, dst), targets, inFlight)
-        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight);
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), upgradesTo(endpoint, dst), targets, inFlight, errors)
+        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight, errors);
   }
 
   private void forward(Channel ch, Endpoint endpoint) {
     Labels dst = labelsOf(endpoint).dst();
     ch.pipeline().addLast("forward", new Forwarder(loop -> endpoint.meshed()
         .map(peer -> connector.mesh(loop, peer, TransportHeader.opaque(endpoint.target().port()), config.outboundConnectTimeout(), dst))
-        .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst))));
+        .orElseGet(() -> connector.plain(loop, endpoint.target().address(), config.outboundConnectTimeout(), dst)),
+        () -> errors.tcp(targetLabels(endpoint.target()), ErrorMetrics.Kind.IO)));
   }
 
   /**

@@ -12,15 +12,18 @@ import java.util.function.Function;
 /**
  * Opens the upstream connection for an accepted one, holds whatever the client sent meanwhile (the
  * detectors' replayed bytes), then splices the two. If the upstream cannot be reached the accepted
- * connection is closed: opaque TCP has no way to say why.
+ * connection is closed: opaque TCP has no way to say why, so the stack counts it ({@code unreachable}).
  */
 public final class Forwarder extends ChannelInboundHandlerAdapter {
   private final Function<EventLoop, Future<Channel>> connect;
+  private final Runnable unreachable;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private Channel upstream;
 
-  public Forwarder(Function<EventLoop, Future<Channel>> connect) {
+  /** {@code unreachable} runs when the upstream cannot be reached, before the accepted connection closes. */
+  public Forwarder(Function<EventLoop, Future<Channel>> connect, Runnable unreachable) {
     this.connect = connect;
+    this.unreachable = unreachable;
   }
 
   @Override
@@ -30,6 +33,7 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
     connect.apply(accepted.eventLoop()).addListener(f -> {
       if (!f.isSuccess()) {
         releaseHeld();
+        unreachable.run();
         accepted.close();
         return;
       }
@@ -55,11 +59,7 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releaseHeld();
-    if (upstream != null) {
-      ctx.fireChannelInactive();
-    } else {
-      ctx.fireChannelInactive();
-    }
+    ctx.fireChannelInactive();
   }
 
   private void connected(ChannelHandlerContext ctx, Channel up) {
