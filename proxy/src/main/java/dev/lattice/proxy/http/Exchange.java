@@ -21,9 +21,7 @@ import io.netty.util.AsciiString;
  * that carries the mark is sent to the application as HTTP/1 and its response is marked.
  */
 final class Exchange implements ResponseListener {
-  private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
-  private static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
 
   private final Downstream down;
   private final HttpRoutes routes;
@@ -300,8 +298,7 @@ final class Exchange implements ResponseListener {
     if (!down.isHttp2()) {
       return false;
     }
-    CharSequence type = head.get(CONTENT_TYPE);
-    return type != null && AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length());
+    return ProxyErrors.looksLikeGrpc(head);
   }
 
   /** Ends the request's count against the in-flight limit (once, whichever way the exchange ends). */

@@ -12,6 +12,7 @@ public final class MeshHeaders {
   public static final AsciiString CLIENT_ID = AsciiString.cached(Headers.CLIENT_ID);
   public static final AsciiString PROXY_ERROR = AsciiString.cached(Headers.PROXY_ERROR);
   public static final AsciiString PROXY_CONNECTION = AsciiString.cached(Headers.PROXY_CONNECTION);
+  public static final AsciiString REQUIRE_ID = AsciiString.cached(Headers.REQUIRE_ID);
 
   private MeshHeaders() {}
 }

@@ -1,9 +1,11 @@
 package dev.lattice.proxy.http;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.timeout.TimeoutException;
+import io.netty.util.AsciiString;
 
 /**
  * The one place proxy failures become responses (§3.7): an HTTP status with an empty body, or for
@@ -11,6 +13,8 @@ import io.netty.handler.timeout.TimeoutException;
  * {@code l5d-proxy-error} when the stack says errors may explain themselves.
  */
 public final class ProxyErrors {
+  private static final AsciiString GRPC = AsciiString.cached("application/grpc");
+
   private ProxyErrors() {}
 
   /** A failure with its HTTP status and gRPC code. */
@@ -41,6 +45,21 @@ public final class ProxyErrors {
   public static Failure tooManyInFlight(int max) {
     return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, 14,
         "proxy max-concurrency exhausted: " + max + " requests in flight");
+  }
+
+  /**
+   * The application asked for {@code required} ({@code l5d-require-id}) and the destination is
+   * {@code found} ({@code null}: not meshed, no identity at all).
+   */
+  public static Failure identityRequired(CharSequence required, String found) {
+    return new Failure(HttpResponseStatus.BAD_GATEWAY, 14,
+        "required id " + required + "; found " + (found == null ? "none" : found));
+  }
+
+  /** Whether a synthesized answer to {@code request} should be in gRPC's terms (its content type says gRPC). */
+  public static boolean looksLikeGrpc(Http2Headers request) {
+    CharSequence type = request.get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && AsciiString.regionMatches(type, false, 0, GRPC, 0, GRPC.length());
   }
 
   /** A failure that happened after connecting: the upstream went away before answering. */

@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
 public final class ErrorMetrics {
   /** The {@code error} label: Linkerd's vocabulary, so its users' queries and dashboards work. */
   public enum Kind {
+    /** The application required an identity ({@code l5d-require-id}) the destination does not have. */
+    IDENTITY_REQUIRED("identity required"),
     /** The side was at its in-flight limit. */
     LOADSHED("loadshed"),
     /** Connecting, the TLS handshake, or the connection failed before the answer. */

@@ -1,13 +1,16 @@
 package dev.lattice.proxy.outbound;
 
+import dev.lattice.pki.IdentityName;
 import dev.lattice.proxy.http.H2Upstream;
 import dev.lattice.proxy.http.HttpMetrics;
 import dev.lattice.proxy.http.MeshHeaders;
 import dev.lattice.proxy.http.HttpRoutes;
 import dev.lattice.proxy.http.InFlightLimit;
+import dev.lattice.proxy.http.ProxyErrors;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.metrics.ErrorMetrics;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.function.Supplier;
 
 /**
@@ -22,25 +25,26 @@ import java.util.function.Supplier;
  * @param http2 where requests sent as HTTP/2 go
  * @param upgrades where a request that asks to switch protocols goes; {@code null}: to {@code http1}
  * @param stripPeerErrors whether responses come from a peer proxy whose explanations are not for the app
+ * @param serverId the identity the destination proves ({@code null}: not meshed), for {@code l5d-require-id}
  * @param targets this connection's request series
  * @param errors the outbound side's error counters
  */
 record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrades, boolean stripPeerErrors,
-    AuthorityTargets targets, InFlightLimit inFlight, ErrorMetrics errors) implements HttpRoutes {
+    String serverId, AuthorityTargets targets, InFlightLimit inFlight, ErrorMetrics errors) implements HttpRoutes {
 
   /**
    * Every request upgraded onto the peer proxy's HTTP/2 connection, except one asking to switch
    * protocols: that goes as HTTP/1 on an mTLS connection of its own ({@code upgrades}).
    */
-  static OutboundRoutes meshed(H2Upstream peer, Supplier<Upstream> upgrades, AuthorityTargets targets, InFlightLimit inFlight,
-      ErrorMetrics errors) {
-    return new OutboundRoutes(peer, peer, upgrades, true, targets, inFlight, errors);
+  static OutboundRoutes meshed(H2Upstream peer, IdentityName serverId, Supplier<Upstream> upgrades, AuthorityTargets targets,
+      InFlightLimit inFlight, ErrorMetrics errors) {
+    return new OutboundRoutes(peer, peer, upgrades, true, serverId.value(), targets, inFlight, errors);
   }
 
   /** Requests in their own version, straight to the destination. */
   static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight,
       ErrorMetrics errors) {
-    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, targets, inFlight, errors);
+    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, null, targets, inFlight, errors);
   }
 
   @Override
@@ -61,6 +65,23 @@ record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrade
     if (stripPeerErrors) {
       headers.remove(MeshHeaders.PROXY_ERROR);
     }
+  }
+
+  /**
+   * §3.6 {@code l5d-require-id}: the application demands that the destination prove this identity.
+   * The header never leaves the proxy. A destination with another identity, or none (not meshed),
+   * gets no request: 502, and the client's connection closes, as in Linkerd. Any value that does not
+   * equal the destination's identity fails, a malformed one too (Linkerd ignores a value it cannot
+   * parse: the guarantee the application asked for would silently not hold).
+   */
+  @Override
+  public ProxyErrors.Refusal refuse(Http2Headers request) {
+    CharSequence required = request.getAndRemove(MeshHeaders.REQUIRE_ID);
+    if (required == null || (serverId != null && AsciiString.contentEquals(serverId, required))) {
+      return null;
+    }
+    errors.http(ErrorMetrics.Kind.IDENTITY_REQUIRED);
+    return new ProxyErrors.Refusal(ProxyErrors.identityRequired(required, serverId), ProxyErrors.looksLikeGrpc(request), true);
   }
 
   @Override

@@ -142,7 +142,8 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     AuthorityTargets targets = new AuthorityTargets(httpMetrics, DIRECTION, labels.requests());
     client.closeFuture().addListener(f -> targets.release());
     return endpoint.meshed().isPresent()
-        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), upgradesTo(endpoint, dst), targets, inFlight, errors)
+        ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), endpoint.meshed().get().identity(), upgradesTo(endpoint, dst),
+            targets, inFlight, errors)
         : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight, errors);
   }
 

@@ -212,6 +212,7 @@ public final class TestApp implements AutoCloseable {
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
       r.headers().set("x-seen-client-id", orNone(request.headers().get("l5d-client-id")));
       r.headers().set("x-seen-orig-proto", orNone(request.headers().get("l5d-orig-proto")));
+      r.headers().set("x-seen-require-id", orNone(request.headers().get("l5d-require-id")));
       r.headers().set("x-seen-version", h2 ? "HTTP/2" : request.protocolVersion().text());
       r.headers().set("x-seen-chunked", Boolean.toString(HttpUtil.isTransferEncodingChunked(request)));
       ctx.writeAndFlush(r);
