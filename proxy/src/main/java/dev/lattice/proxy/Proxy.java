@@ -6,7 +6,6 @@ import dev.lattice.proxy.inbound.InboundStack;
 import dev.lattice.proxy.listen.ConnectionLimit;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.listen.Transport;
-import dev.lattice.proxy.metrics.ErrorMetrics;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.outbound.OutboundStack;
 import dev.lattice.proxy.tcp.Connector;
@@ -67,12 +66,10 @@ public final class Proxy implements AutoCloseable {
       Connector connector = new Connector(transport, tcp, tls);
       Drain drain = new Drain();
       ConnectionLimit limit = new ConnectionLimit(config.maxConnections());
-      ErrorMetrics inboundErrors = new ErrorMetrics(runtime.metrics(), "inbound", config.metricsRetainIdle(), System::nanoTime);
-      ErrorMetrics outboundErrors = new ErrorMetrics(runtime.metrics(), "outbound", config.metricsRetainIdle(), System::nanoTime);
-      InboundStack inbound = new InboundStack(config, runtime.originalDestination(), tls, connector, tcp, http, inboundErrors,
-          drain, transport.group(), runtime.authorizer());
+      InboundStack inbound = new InboundStack(config, runtime.originalDestination(), tls, connector, tcp, http,
+          runtime.metrics(), drain, transport.group(), runtime.authorizer());
       OutboundStack outbound = new OutboundStack(config, runtime.originalDestination(), runtime.discovery(), connector, tcp, http,
-          outboundErrors, drain, transport.group());
+          runtime.metrics(), drain, transport.group());
 
       // Bound but not accepting (no reads on the listener) until serveAfter completes.
       Channel in = transport.serverBootstrap().option(ChannelOption.AUTO_READ, false)

@@ -16,8 +16,11 @@ public final class HttpDetectHandler extends PeekHandler<HttpDetectHandler.Outco
     READ_TIMEOUT
   }
 
-  public HttpDetectHandler(Duration timeout, Next<Outcome> next) {
+  private final DetectMetrics metrics;
+
+  public HttpDetectHandler(Duration timeout, DetectMetrics metrics, Next<Outcome> next) {
     super(timeout, HttpDetection.MAX_PEEK, next);
+    this.metrics = metrics;
   }
 
   @Override
@@ -33,5 +36,20 @@ public final class HttpDetectHandler extends PeekHandler<HttpDetectHandler.Outco
   @Override
   protected Outcome timedOut() {
     return Outcome.READ_TIMEOUT;
+  }
+
+  @Override
+  protected void decided(Outcome result, long elapsedNanos) {
+    metrics.observe(switch (result) {
+      case H2 -> DetectMetrics.Result.H2;
+      case HTTP1 -> DetectMetrics.Result.HTTP1;
+      case NOT_HTTP -> DetectMetrics.Result.NOT_HTTP;
+      case READ_TIMEOUT -> DetectMetrics.Result.READ_TIMEOUT;
+    }, elapsedNanos);
+  }
+
+  @Override
+  protected void closedUndecided(long elapsedNanos) {
+    metrics.observe(DetectMetrics.Result.ERROR, elapsedNanos);
   }
 }

@@ -26,6 +26,7 @@ public abstract class PeekHandler<R> extends ChannelInboundHandlerAdapter {
   private ByteBuf buffer;
   private ScheduledFuture<?> timer;
   private boolean done;
+  private long startNanos;
 
   protected PeekHandler(Duration timeout, int maxBytes, Next<R> next) {
     this.timeout = timeout;
@@ -39,9 +40,16 @@ public abstract class PeekHandler<R> extends ChannelInboundHandlerAdapter {
   /** The outcome when the timeout fires first. */
   protected abstract R timedOut();
 
+  /** Called once the outcome is known, {@code elapsedNanos} after this handler started peeking (for metrics). */
+  protected void decided(R result, long elapsedNanos) {}
+
+  /** Called if the connection closes before an outcome, {@code elapsedNanos} after peeking started. */
+  protected void closedUndecided(long elapsedNanos) {}
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     buffer = ctx.alloc().buffer(Math.min(maxBytes, 1024));
+    startNanos = System.nanoTime();
     timer = ctx.executor().schedule(() -> finish(ctx, timedOut()), timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (!ctx.channel().config().isAutoRead()) {
       ctx.read();
@@ -80,6 +88,9 @@ public abstract class PeekHandler<R> extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (!done) {
+      closedUndecided(System.nanoTime() - startNanos);
+    }
     cancel();
     ctx.fireChannelInactive();
   }
@@ -95,6 +106,7 @@ public abstract class PeekHandler<R> extends ChannelInboundHandlerAdapter {
     }
     done = true;
     cancel();
+    decided(result, System.nanoTime() - startNanos);
     ByteBuf replay = buffer;
     buffer = null;
     next.detected(ctx, result);

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.inbound;
 
 import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.detect.DetectMetrics;
 import dev.lattice.proxy.detect.HttpDetectHandler;
 import dev.lattice.proxy.detect.TlsDetectHandler;
 import dev.lattice.proxy.http.HttpMetrics;
@@ -8,6 +9,7 @@ import dev.lattice.proxy.http.InFlightLimit;
 import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.ErrorMetrics;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.policy.InboundAuthorizer;
 import dev.lattice.proxy.tcp.Connector;
@@ -55,6 +57,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
   private final ErrorMetrics errors;
+  private final DetectMetrics detectMetrics;
   private final Drain drain;
   private final InFlightLimit inFlight;
   private final AppUpstreams apps;
@@ -62,10 +65,11 @@ public final class InboundStack extends ChannelInitializer<Channel> {
 
   /** With {@code authorizer}, every connection or request is authorized by the port's policy (spec §2). */
   public InboundStack(ProxyConfig config, OriginalDestination origDst, MeshTls tls, Connector connector,
-      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, ErrorMetrics errors, Drain drain,
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, MetricsRegistry registry, Drain drain,
       io.netty.channel.EventLoopGroup group, Optional<InboundAuthorizer> authorizer) {
     this.authz = new AuthorizeLayer(authorizer);
-    this.errors = errors;
+    this.errors = new ErrorMetrics(registry, "inbound", config.metricsRetainIdle(), System::nanoTime);
+    this.detectMetrics = new DetectMetrics(registry, "inbound");
     this.config = config;
     this.origDst = origDst;
     this.tls = tls;
@@ -196,7 +200,7 @@ public final class InboundStack extends ChannelInitializer<Channel> {
       admitted(ch, listenPort, dst, port, status);
       return;
     }
-    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.inboundDetectTimeout(), (ctx, outcome) -> {
+    ch.pipeline().addLast("detect-http", new HttpDetectHandler(config.inboundDetectTimeout(), detectMetrics, (ctx, outcome) -> {
       switch (outcome) {
         case H2 -> HttpServers.http2(ctx.pipeline(), routesFor(ch, dst, port, status), config.shutdownGrace());
         case HTTP1 -> HttpServers.http1(ctx.pipeline(), routesFor(ch, dst, port, status).get());

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.outbound;
 
+import dev.lattice.proxy.detect.DetectMetrics;
 import dev.lattice.proxy.detect.HttpDetection;
 import dev.lattice.proxy.detect.PeekHandler;
 import io.netty.buffer.ByteBuf;
@@ -19,14 +20,19 @@ final class OutboundDetectHandler extends PeekHandler<OutboundDetectHandler.Prot
     HTTP1,
     /** HTTP/1 whose first request carries {@code Upgrade}. */
     HTTP1_UPGRADE,
-    /** Not HTTP, or nothing arrived before the detect timeout. */
-    OPAQUE
+    /** Not HTTP. */
+    OPAQUE,
+    /** Nothing arrived before the detect timeout: opaque too, as in Linkerd. */
+    TIMED_OUT
   }
 
   private static final int MAX_SCAN = 4096;
 
-  OutboundDetectHandler(Duration timeout, Next<Protocol> next) {
+  private final DetectMetrics metrics;
+
+  OutboundDetectHandler(Duration timeout, DetectMetrics metrics, Next<Protocol> next) {
     super(timeout, HttpDetection.MAX_PEEK, next);
+    this.metrics = metrics;
   }
 
   @Override
@@ -39,10 +45,24 @@ final class OutboundDetectHandler extends PeekHandler<OutboundDetectHandler.Prot
     };
   }
 
-  /** Linkerd treats a detection timeout as opaque too. */
   @Override
   protected Protocol timedOut() {
-    return Protocol.OPAQUE;
+    return Protocol.TIMED_OUT;
+  }
+
+  @Override
+  protected void decided(Protocol result, long elapsedNanos) {
+    metrics.observe(switch (result) {
+      case H2 -> DetectMetrics.Result.H2;
+      case HTTP1, HTTP1_UPGRADE -> DetectMetrics.Result.HTTP1;
+      case OPAQUE -> DetectMetrics.Result.NOT_HTTP;
+      case TIMED_OUT -> DetectMetrics.Result.READ_TIMEOUT;
+    }, elapsedNanos);
+  }
+
+  @Override
+  protected void closedUndecided(long elapsedNanos) {
+    metrics.observe(DetectMetrics.Result.ERROR, elapsedNanos);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.outbound;
 
 import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.detect.DetectMetrics;
 import dev.lattice.proxy.discovery.Discovery;
 import dev.lattice.proxy.discovery.Endpoint;
 import dev.lattice.proxy.http.H1Pool;
@@ -10,6 +11,7 @@ import dev.lattice.proxy.http.HttpServers;
 import dev.lattice.proxy.http.Upstream;
 import dev.lattice.proxy.listen.Drain;
 import dev.lattice.proxy.metrics.ErrorMetrics;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.metrics.Labels;
 import dev.lattice.proxy.tcp.Connector;
 import dev.lattice.proxy.tcp.Forwarder;
@@ -50,15 +52,17 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
   private final TcpMetrics tcpMetrics;
   private final HttpMetrics httpMetrics;
   private final ErrorMetrics errors;
+  private final DetectMetrics detectMetrics;
   private final Drain drain;
   private final InFlightLimit inFlight;
   private final PeerUpstreams peers;
   private final PlainUpstreams plain;
 
   public OutboundStack(ProxyConfig config, OriginalDestination origDst, Discovery discovery, Connector connector,
-      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, ErrorMetrics errors, Drain drain, EventLoopGroup group) {
+      TcpMetrics tcpMetrics, HttpMetrics httpMetrics, MetricsRegistry registry, Drain drain, EventLoopGroup group) {
     this.config = config;
-    this.errors = errors;
+    this.errors = new ErrorMetrics(registry, "outbound", config.metricsRetainIdle(), System::nanoTime);
+    this.detectMetrics = new DetectMetrics(registry, "outbound");
     this.origDst = origDst;
     this.discovery = discovery;
     this.connector = connector;
@@ -113,9 +117,9 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
       forward(ch, endpoint);
       return;
     }
-    ch.pipeline().addLast("detect-http", new OutboundDetectHandler(config.outboundDetectTimeout(), (ctx, protocol) -> {
+    ch.pipeline().addLast("detect-http", new OutboundDetectHandler(config.outboundDetectTimeout(), detectMetrics, (ctx, protocol) -> {
       switch (protocol) {
-        case OPAQUE -> forward(ctx.channel(), endpoint);
+        case OPAQUE, TIMED_OUT -> forward(ctx.channel(), endpoint);
         case H2 -> {
           OutboundRoutes routes = routes(ctx.channel(), endpoint);
           HttpServers.http2(ctx.pipeline(), () -> routes, config.shutdownGrace());
