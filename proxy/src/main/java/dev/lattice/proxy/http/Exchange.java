@@ -36,6 +36,8 @@ final class Exchange implements ResponseListener {
   private String markOrigProto;
   private boolean requestDone;
   private boolean responseStarted;
+  /** Whether response_latency_ms has this response: at its first data, else at its end. */
+  private boolean latencyCounted;
   private boolean finished;
   private InFlightLimit admittedBy;
   private boolean keepAlive = true;
@@ -150,7 +152,7 @@ final class Exchange implements ResponseListener {
     if (call != null) {
       call.cancel();
     }
-    metrics.response(responseStarted ? status : 499, grpcStatus, System.nanoTime() - startNanos);
+    countResponse(responseStarted ? status : 499);
   }
 
   @Override
@@ -190,6 +192,10 @@ final class Exchange implements ResponseListener {
       data.release();
       source.consumed(n);
       return;
+    }
+    if (!latencyCounted) {
+      latencyCounted = true;
+      metrics.responseLatency(status, System.nanoTime() - startNanos);
     }
     down.responseData(data, endOfStream, source);
     if (endOfStream) {
@@ -232,7 +238,7 @@ final class Exchange implements ResponseListener {
     }
     finished = true;
     leaveInFlight();
-    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
+    countResponse(status);
     down.abort();
   }
 
@@ -252,7 +258,7 @@ final class Exchange implements ResponseListener {
     status = 101;
     routes.rewriteResponse(head);
     head.remove(MeshHeaders.PROXY_CONNECTION);
-    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
+    countResponse(status);
     down.switchProtocols(head, upstreamChannel, early);
   }
 
@@ -287,11 +293,20 @@ final class Exchange implements ResponseListener {
     finished = true;
     leaveInFlight();
     retryHead = null;
-    metrics.response(status, grpcStatus, System.nanoTime() - startNanos);
+    countResponse(status);
     if (!requestDone && call != null) {
       call.cancel();
     }
     down.finished(this, requestDone, keepAlive);
+  }
+
+  /** One response ended with {@code statusCode}; its latency is counted here if no data came first. */
+  private void countResponse(int statusCode) {
+    if (!latencyCounted) {
+      latencyCounted = true;
+      metrics.responseLatency(statusCode, System.nanoTime() - startNanos);
+    }
+    metrics.response(statusCode, grpcStatus);
   }
 
   private boolean isGrpc(Http2Headers head) {

@@ -33,7 +33,8 @@ public final class HttpMetrics {
   public HttpMetrics(MetricsRegistry registry, Duration retainIdle, LongSupplier nanoClock) {
     requests = registry.counter("request_total", "Total count of HTTP requests");
     responses = registry.counter("response_total", "Total count of HTTP responses");
-    latency = registry.histogram("response_latency_ms", "Elapsed times between a request's headers being received and its response stream completing",
+    latency = registry.histogram("response_latency_ms",
+        "Elapsed times between a request's headers being received and the first data frame of its response (or its end, without data)",
         Histogram.LATENCY_MS_BUCKETS);
     targets = registry.retained(retainIdle, nanoClock, labels -> new Target(labels, false));
     requestLabelled = registry.retained(retainIdle, nanoClock, labels -> new Target(labels, true));
@@ -69,6 +70,8 @@ public final class HttpMetrics {
     private final Counter requestTotal;
     /** By status in the high 32 bits and gRPC status (-1: none) in the low 32. */
     private final LongKeyedMap<Outcome> outcomes = new LongKeyedMap<>(key -> new Outcome((int) (key >>> 32), (int) key));
+    /** By status. */
+    private final LongKeyedMap<Latency> latencies = new LongKeyedMap<>(status -> new Latency((int) status));
 
     private Target(Labels labels, boolean requestLabelled) {
       this.labels = labels;
@@ -80,38 +83,52 @@ public final class HttpMetrics {
       requestTotal.inc();
     }
 
+    /**
+     * Records a response's latency, as Linkerd measures it: from the request's head to the first
+     * data of the response, or to its end when it has no data. A long stream (gRPC streaming, a
+     * download) is not a slow response.
+     */
+    public void responseLatency(int status, long elapsedNanos) {
+      latencies.get(status).histogram.observe(elapsedNanos / 1_000_000.0);
+    }
+
     /** Records one finished response; {@code grpcStatus} is -1 when not gRPC. */
-    public void response(int status, int grpcStatus, long elapsedNanos) {
-      long key = ((long) status << 32) | (grpcStatus & 0xffffffffL);
-      Outcome o = outcomes.get(key);
-      o.total.inc();
-      o.latency.observe(elapsedNanos / 1_000_000.0);
+    public void response(int status, int grpcStatus) {
+      outcomes.get(((long) status << 32) | (grpcStatus & 0xffffffffL)).total.inc();
     }
 
     @Override
     protected void forget() {
       requests.forget(labels, requestTotal);
       for (Outcome o : outcomes.values()) {
-        responses.forget(o.totalLabels, o.total);
-        latency.forget(o.latencyLabels, o.latency);
+        responses.forget(o.labels, o.total);
+      }
+      for (Latency l : latencies.values()) {
+        latency.forget(l.labels, l.histogram);
       }
     }
 
     private final class Outcome {
-      final Labels latencyLabels;
-      final Labels totalLabels;
+      final Labels labels;
       final Counter total;
-      final Histogram latency;
 
       Outcome(int status, int grpcStatus) {
         boolean failure = status >= 500 || (grpcStatus > 0);
-        latencyLabels = labels.and("status_code", Integer.toString(status));
-        totalLabels = latencyLabels.and(
+        this.labels = Target.this.labels.and("status_code", Integer.toString(status),
             "classification", failure ? "failure" : "success",
             "grpc_status", grpcStatus < 0 ? "" : Integer.toString(grpcStatus),
             "error", "");
-        this.latency = HttpMetrics.this.latency.labels(latencyLabels);
-        this.total = responses.labels(totalLabels);
+        this.total = responses.labels(this.labels);
+      }
+    }
+
+    private final class Latency {
+      final Labels labels;
+      final Histogram histogram;
+
+      Latency(int status) {
+        this.labels = Target.this.labels.and("status_code", Integer.toString(status));
+        this.histogram = latency.labels(this.labels);
       }
     }
   }
