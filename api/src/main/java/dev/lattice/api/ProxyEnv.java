@@ -29,6 +29,8 @@ public final class ProxyEnv {
   public static final String POLICY_CLUSTER_NETWORKS = "LINKERD2_PROXY_POLICY_CLUSTER_NETWORKS";
   public static final String INBOUND_DEFAULT_POLICY = "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY";
   public static final String INBOUND_PORTS = "LINKERD2_PROXY_INBOUND_PORTS";
+  /** The addresses inbound connections may be for (the pod's IPs); unset or empty: any. */
+  public static final String INBOUND_IPS = "LINKERD2_PROXY_INBOUND_IPS";
   /** Lattice only: {@code deny} (default) or {@code default}; what a port enforces before its first policy. */
   public static final String LATTICE_INBOUND_POLICY_PENDING = "LATTICE_PROXY_INBOUND_POLICY_PENDING";
   /** Lattice only: how long a connection waits for its port's first policy (default 1s). */

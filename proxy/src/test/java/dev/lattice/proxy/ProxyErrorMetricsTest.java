@@ -3,19 +3,25 @@ package dev.lattice.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.discovery.Endpoint;
+import dev.lattice.proxy.identity.StaticCredentialSource;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.testing.MetricsText;
 import dev.lattice.proxy.testing.Processes;
 import dev.lattice.proxy.testing.ProxyPair;
 import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.testing.TestPki;
 import dev.lattice.proxy.transport.OrigDstAddr;
+import dev.lattice.proxy.transport.OriginalDestination;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +111,38 @@ class ProxyErrorMetricsTest {
     }
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(MetricsText.sum(pair.metricsB, "inbound_tcp_errors_total", labels)).isEqualTo(before + 1));
+  }
+
+  @Test
+  void inboundConnectionsForAnAddressNotInInboundIpsAreClosedAndCounted() throws IOException {
+    MetricsRegistry metrics = new MetricsRegistry();
+    try (Proxy proxy = Proxy.start(ProxyConfig.parse(Map.of("LINKERD2_PROXY_INBOUND_LISTEN_ADDR", "0.0.0.0:0",
+            "LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR", "127.0.0.1:0", "LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT", "300ms",
+            "LINKERD2_PROXY_INBOUND_IPS", "127.0.0.2")),
+        new ProxyRuntime(new StaticCredentialSource(pki.leaf(TestPki.SERVER)),
+            t -> CompletableFuture.completedFuture(Endpoint.unmeshed(t)), OriginalDestination.localAddress(),
+            metrics, Clock.systemUTC()))) {
+      int port = proxy.inboundAddress().getPort();
+
+      // For 127.0.0.1, not the workload's address: closed at once, before any detection.
+      assertThat(silentClientIsClosed(new InetSocketAddress("127.0.0.1", port))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(MetricsText.sum(metrics, "inbound_tcp_errors_total",
+          Map.of("target_addr", "127.0.0.1:" + port, "error", "unexpected"))).isEqualTo(1));
+
+      // For 127.0.0.2, the allowed address: it gets as far as TLS detection, which times out.
+      assertThat(silentClientIsClosed(new InetSocketAddress("127.0.0.2", port))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(MetricsText.sum(metrics, "inbound_tcp_errors_total",
+          Map.of("target_addr", "127.0.0.2:" + port, "error", "tls detection timeout"))).isEqualTo(1));
+      assertThat(MetricsText.sum(metrics, "inbound_tcp_errors_total", Map.of("error", "unexpected"))).isEqualTo(1);
+    }
+  }
+
+  private static boolean silentClientIsClosed(InetSocketAddress address) throws IOException {
+    try (Socket client = new Socket()) {
+      client.connect(address);
+      client.setSoTimeout(10_000);
+      return readOrReset(client) == -1;
+    }
   }
 
   /** An address on loopback where nothing listens (a port just freed). */

@@ -65,6 +65,8 @@ public final class ProxyLaunch {
     env.put("HOME", "/");
     env.put("LANG", "C.UTF-8");
     env.put(ProxyEnv.INBOUND_LISTEN_ADDR, "0.0.0.0:" + Ports.PROXY_INBOUND);
+    // As Linkerd's chart does with the pod IPs: inbound connections must be for the workload.
+    env.put(ProxyEnv.INBOUND_IPS, workload.address().getHostAddress());
     env.put(ProxyEnv.OUTBOUND_LISTEN_ADDR, "127.0.0.1:" + Ports.PROXY_OUTBOUND);
     env.put(ProxyEnv.ADMIN_LISTEN_ADDR, "0.0.0.0:" + Ports.PROXY_ADMIN);
     env.put(ProxyEnv.IDENTITY_LOCAL_NAME,

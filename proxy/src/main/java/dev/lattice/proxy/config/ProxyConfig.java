@@ -40,7 +40,8 @@ public record ProxyConfig(
     int maxConnections,
     int inboundMaxInFlight,
     int outboundMaxInFlight,
-    Duration metricsRetainIdle) {
+    Duration metricsRetainIdle,
+    Set<InetAddress> inboundIps) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -89,6 +90,12 @@ public record ProxyConfig(
     outboundListen = List.copyOf(outboundListen);
     opaquePorts = Set.copyOf(opaquePorts);
     staticOrigDst = Map.copyOf(staticOrigDst);
+    inboundIps = Set.copyOf(inboundIps);
+  }
+
+  /** Whether an inbound connection for {@code address} is accepted ({@code LINKERD2_PROXY_INBOUND_IPS}). */
+  public boolean inboundAllowed(InetAddress address) {
+    return inboundIps.isEmpty() || inboundIps.contains(address);
   }
 
   /** Certificates from files: the stand-in until the identity client issues them. */
@@ -118,14 +125,14 @@ public record ProxyConfig(
     Optional<StaticIdentity> identity = staticIdentity(r);
     Optional<Path> discovery = r.readableFile(DISCOVERY_FILE);
     Map<Integer, InetSocketAddress> origDst = staticOrigDst(r);
-    Optional<InetAddress> source = r.string(SOURCE_IP).flatMap(ip -> {
-      String hostPort = ip.contains(":") ? "[" + ip + "]:0" : ip + ":0";
-      InetSocketAddress parsed = new EnvReader(Map.of(SOURCE_IP, hostPort)).socketAddress(SOURCE_IP, null);
-      if (parsed == null) {
-        r.problem(SOURCE_IP, ip, "expected: an IP address literal, e.g. 127.1.0.20");
-        return Optional.empty();
+    Optional<InetAddress> source = r.string(SOURCE_IP).flatMap(ip -> ipLiteral(r, SOURCE_IP, ip, "127.1.0.20"));
+    Set<InetAddress> inboundIps = new java.util.LinkedHashSet<>();
+    r.string(ProxyEnv.INBOUND_IPS).ifPresent(list -> {
+      for (String ip : list.split(",")) {
+        if (!ip.isBlank()) {
+          ipLiteral(r, ProxyEnv.INBOUND_IPS, ip.strip(), "10.42.0.7,fd00::7").ifPresent(inboundIps::add);
+        }
       }
-      return Optional.of(parsed.getAddress());
     });
     // One heap budget for both: every accepted connection may have a request in flight.
     int heapBudget = ConnectionLimit.defaultFor(Runtime.getRuntime().maxMemory());
@@ -137,7 +144,17 @@ public record ProxyConfig(
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,
         threads, identity, discovery, origDst, source, maxConnections, inMaxInFlight, outMaxInFlight,
-        retainIdle);
+        retainIdle, inboundIps);
+  }
+
+  private static Optional<InetAddress> ipLiteral(EnvReader r, String variable, String ip, String example) {
+    String hostPort = ip.contains(":") ? "[" + ip + "]:0" : ip + ":0";
+    InetSocketAddress parsed = new EnvReader(Map.of(variable, hostPort)).socketAddress(variable, null);
+    if (parsed == null) {
+      r.problem(variable, ip, "expected: an IP address literal, e.g. " + example);
+      return Optional.empty();
+    }
+    return Optional.of(parsed.getAddress());
   }
 
   private static Optional<StaticIdentity> staticIdentity(EnvReader r) {

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.inbound;
 
+import dev.lattice.api.ProxyEnv;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.detect.DetectMetrics;
 import dev.lattice.proxy.detect.HttpDetectHandler;
@@ -91,6 +92,13 @@ public final class InboundStack extends ChannelInitializer<Channel> {
     int listenPort = ((java.net.InetSocketAddress) ch.localAddress()).getPort();
     ch.pipeline().addLast(TcpMetricsHandler.NAME, new TcpMetricsHandler(tcpMetrics, UNBOUND_CLIENT));
     OrigDstAddr dst = lookup(ch);
+    if (!config.inboundAllowed(dst.address().getAddress())) {
+      // §1.1: only connections for the pod's own addresses; anything else was not meant for it.
+      log.debug("Closing inbound connection from {} for {}: not one of {}", ch.remoteAddress(), dst, ProxyEnv.INBOUND_IPS);
+      errors.tcp(targetLabels(dst, dst.port()), ErrorMetrics.Kind.UNEXPECTED);
+      ch.close();
+      return;
+    }
     // Opaque ports skip all detection: server-speaks-first protocols would stall it.
     if (config.opaquePorts().contains(dst.port())) {
       forward(ch, listenPort, dst, dst.port(), new ServerTls.None(NoTlsReason.PORT_SKIPPED));

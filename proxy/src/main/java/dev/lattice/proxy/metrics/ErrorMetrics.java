@@ -27,7 +27,7 @@ public final class ErrorMetrics {
     GATEWAY_LOOP("gateway loop"),
     /** A transport header named a destination: this proxy is not a gateway. */
     GATEWAY_DOMAIN_INVALID("gateway domain invalid"),
-    /** Anything else (a failed discovery lookup). */
+    /** Anything else: a failed discovery lookup, an inbound connection for an address not in {@code LINKERD2_PROXY_INBOUND_IPS}. */
     UNEXPECTED("unexpected");
 
     private final String label;

@@ -26,6 +26,17 @@ class ProxyConfigTest {
     assertThat(c.metricsRetainIdle()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.eventLoopThreads()).isBetween(1, 2);
     assertThat(c.identity()).isEmpty();
+    assertThat(c.inboundAllowed(address("203.0.113.9"))).as("no LINKERD2_PROXY_INBOUND_IPS: any address").isTrue();
+  }
+
+  @Test
+  void inboundIpsLimitWhichAddressesInboundConnectionsMayBeFor() {
+    ProxyConfig c = ProxyConfig.parse(Map.of("LINKERD2_PROXY_INBOUND_IPS", "10.42.0.7, fd00::7"));
+
+    assertThat(c.inboundAllowed(address("10.42.0.7"))).isTrue();
+    assertThat(c.inboundAllowed(address("fd00:0:0:0:0:0:0:7"))).isTrue();
+    assertThat(c.inboundAllowed(address("10.42.0.8"))).isFalse();
+    assertThat(c.inboundAllowed(address("127.0.0.1"))).isFalse();
   }
 
   @Test
@@ -60,6 +71,7 @@ class ProxyConfigTest {
         "LINKERD2_PROXY_OUTBOUND_DETECT_TIMEOUT", "10 seconds",
         "LINKERD2_PROXY_INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION", "25,70000",
         "LINKERD2_PROXY_CORES", "zero",
+        "LINKERD2_PROXY_INBOUND_IPS", "10.42.0.7,pod-a",
         "LATTICE_PROXY_CERT_FILE", "/nonexistent/cert.pem")))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
           List<String> p = e.problems();
@@ -67,9 +79,18 @@ class ProxyConfigTest {
           assertThat(p).anySatisfy(s -> assertThat(s).startsWith("LINKERD2_PROXY_OUTBOUND_DETECT_TIMEOUT='10 seconds'").contains("duration"));
           assertThat(p).anySatisfy(s -> assertThat(s).contains("'70000'").contains("[1, 65535]"));
           assertThat(p).anySatisfy(s -> assertThat(s).startsWith("LINKERD2_PROXY_CORES='zero'"));
+          assertThat(p).anySatisfy(s -> assertThat(s).startsWith("LINKERD2_PROXY_INBOUND_IPS='pod-a'").contains("IP address literal"));
           assertThat(p).anySatisfy(s -> assertThat(s).startsWith("LATTICE_PROXY_CERT_FILE='/nonexistent/cert.pem'").contains("readable file"));
           assertThat(p).anySatisfy(s -> assertThat(s).contains("must be set together"));
           assertThat(p).anySatisfy(s -> assertThat(s).contains("LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS must be set"));
         });
+  }
+
+  private static java.net.InetAddress address(String literal) {
+    try {
+      return java.net.InetAddress.getByName(literal); // a literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
   }
 }
