@@ -134,8 +134,13 @@ echo "lattice pair: A pid ${pids[1]} (entry $OUT_ADDRS), B pid ${pids[0]} (mTLS 
 # would be compiled during the first measured tests. For WARMUP seconds right after start -- while
 # the harness is still in its own warm-up phase, which lasts WARMUP seconds per setup, so it never
 # overlaps a measurement -- the pair serves 64 HTTP/1.1 connections and 16 h2c connections with 4
-# streams each, then, for the last quarter, 10 connections of each at 100 requests per second.
-# LATTICE_SELF_WARMUP=0 turns it off.
+# streams each, then, for the last quarter, the rate tests' shape (10 connections of each at 1000
+# requests per second) for a second at a time with a second of idleness between. The pauses matter:
+# C2 compiles the event loop from a profile in which it never waited, so the first time the pair
+# went idle (between two measured tests) its main loop, read path and task runner hit uncommon
+# traps, were deoptimised and ran interpreted into the next test until recompiled
+# (-Xlog:deoptimization: EpollIoHandler.run, epollInReady, runAllTasks). Once recompiled with both
+# paths, later idle spells deoptimise nothing. LATTICE_SELF_WARMUP=0 turns it off.
 if [ "${LATTICE_SELF_WARMUP:-1}" = 1 ] && command -v h2load >/dev/null; then
   busy_seconds=$(( ${WARMUP:-2} * 3 / 4 ))
   calm_seconds=$(( ${WARMUP:-2} - busy_seconds ))
@@ -150,11 +155,13 @@ if [ "${LATTICE_SELF_WARMUP:-1}" = 1 ] && command -v h2load >/dev/null; then
     h2load --h1 -c64 -D "$busy_seconds" "$h1" >> "$log" 2>&1 &
     [ -z "$h2" ] || h2load -c16 -m4 -D "$busy_seconds" "$h2" >> "$log" 2>&1 &
     wait
-    if [ "$calm_seconds" -gt 0 ]; then
-      h2load --h1 -c10 --rps 10 -D "$calm_seconds" "$h1" >> "$log" 2>&1 &
-      [ -z "$h2" ] || h2load -c10 --rps 10 -D "$calm_seconds" "$h2" >> "$log" 2>&1 &
+    calm_until=$((SECONDS + calm_seconds))
+    while [ "$SECONDS" -lt "$calm_until" ]; do
+      h2load --h1 -t2 -c10 --rps 100 -D 1 "$h1" >> "$log" 2>&1 &
+      [ -z "$h2" ] || h2load -t2 -c10 --rps 100 -D 1 "$h2" >> "$log" 2>&1 &
       wait
-    fi
+      sleep 1
+    done
   ) &
   pids+=($!)
 fi
