@@ -95,8 +95,8 @@ public final class ProxyMain {
       certified = CompletableFuture.completedFuture(null);
     }
 
-    Optional<InboundPolicies> policies = setup.policy().map(p -> InboundPolicies.builder(p).build().start());
-    Discovery discovery = discovery(setup);
+    Optional<InboundPolicies> policies = setup.policy().map(p -> InboundPolicies.builder(p).metrics(metrics).build().start());
+    Discovery discovery = discovery(setup, metrics);
     ProxyRuntime runtime = new ProxyRuntime(credentials, discovery,
         new FixedOriginalDestination(setup.proxy().staticOrigDst(), originalDestination()), metrics, clock,
         policies.map(p -> new InboundAuthorizer(p, new PolicyMetrics(metrics))));
@@ -198,10 +198,10 @@ public final class ProxyMain {
    * Where destinations come from: the destination service when {@code LINKERD2_PROXY_DESTINATION_SVC_ADDR}
    * is set, else a static file, else nothing is meshed.
    */
-  static Discovery discovery(Setup setup) {
+  static Discovery discovery(Setup setup, MetricsRegistry metrics) {
     if (setup.destination().isPresent()) {
       HostAndPort d = setup.destination().get();
-      return DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext());
+      return DestinationDiscovery.connect(d.host(), d.port(), setup.destinationContext(), metrics);
     }
     return setup.proxy().discoveryFile()
         .<Discovery>map(StaticDiscovery::load)

@@ -118,6 +118,9 @@ class ProxyMainIdentityTest {
               + "srv_name=\"all-authenticated\"[^}]*authz_name=\"all-authenticated\"[^}]*client_id=\""
               + FRONTEND.value().replace(".", "\\.") + "\"[^}]*} 1");
           assertThat(metricsB).contains("process_start_time_seconds");
+          // The Certify calls to the identity service count as control-plane requests, OK once it answered.
+          assertThat(metricsB).containsPattern("control_response_total\\{addr=\"127\\.0\\.0\\.1:" + identityPort
+              + "\",tls=\"disabled\",status_code=\"200\",classification=\"success\",grpc_status=\"0\",error=\"\"} [1-9]");
 
           String loaded = Files.readString(classLog);
           assertThat(loaded).as("the log covers building the CSR and reading PEM")

@@ -7,10 +7,11 @@ import dev.lattice.api.destination.TcpAddress;
 import dev.lattice.api.destination.Update;
 import dev.lattice.api.destination.WeightedAddr;
 import dev.lattice.pki.IdentityName;
+import dev.lattice.proxy.control.ControlChannel;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.transport.OrigDstAddr;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.net.InetAddress;
@@ -68,10 +69,9 @@ public final class DestinationDiscovery implements Discovery, AutoCloseable {
     this.contextToken = contextToken == null ? "" : contextToken;
   }
 
-  /** A client of the destination service at {@code host:port} (plaintext gRPC for now). */
-  public static DestinationDiscovery connect(String host, int port, String contextToken) {
-    return new DestinationDiscovery(NettyChannelBuilder.forAddress(host, port).usePlaintext().build(), true,
-        contextToken);
+  /** A client of the destination service at {@code host:port} (plaintext gRPC for now), counted in {@code metrics}. */
+  public static DestinationDiscovery connect(String host, int port, String contextToken, MetricsRegistry metrics) {
+    return new DestinationDiscovery(ControlChannel.dial(host, port, metrics), true, contextToken);
   }
 
   /** Over an existing channel, which the caller keeps owning (tests). */

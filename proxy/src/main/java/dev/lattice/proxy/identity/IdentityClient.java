@@ -8,10 +8,10 @@ import dev.lattice.pki.CertificateRequests;
 import dev.lattice.pki.IdentityName;
 import dev.lattice.pki.KeyPairs;
 import dev.lattice.pki.PkiException;
+import dev.lattice.proxy.control.ControlChannel;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -185,10 +185,7 @@ public final class IdentityClient implements CredentialSource, AutoCloseable {
       this.channel = builder.channel;
       this.ownsChannel = false;
     } else {
-      this.channel = NettyChannelBuilder
-          .forAddress(config.serviceAddress().host(), config.serviceAddress().port())
-          .usePlaintext()
-          .build();
+      this.channel = ControlChannel.dial(config.serviceAddress().host(), config.serviceAddress().port(), builder.metrics);
       this.ownsChannel = true;
     }
     this.policy = new RefreshPolicy(config.minRefresh(), config.maxRefresh(), builder.random);

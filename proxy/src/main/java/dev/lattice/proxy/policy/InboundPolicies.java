@@ -2,9 +2,10 @@ package dev.lattice.proxy.policy;
 
 import dev.lattice.policy.DefaultPolicy;
 import dev.lattice.policy.PortPolicy;
+import dev.lattice.proxy.control.ControlChannel;
 import dev.lattice.proxy.identity.Scheduler;
+import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +60,7 @@ public final class InboundPolicies implements AutoCloseable {
       this.ownsChannel = false;
     } else {
       var address = config.serviceAddress().orElseThrow();
-      this.channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+      this.channel = ControlChannel.dial(address.host(), address.port(), b.metrics);
       this.ownsChannel = true;
     }
     this.random = b.random;
@@ -188,9 +189,16 @@ public final class InboundPolicies implements AutoCloseable {
     private ManagedChannel channel;
     private Scheduler scheduler;
     private RandomGenerator random = RandomGenerator.getDefault();
+    private MetricsRegistry metrics = new MetricsRegistry();
 
     private Builder(PolicyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Where the dialled channel's {@code control_*} metrics go. */
+    public Builder metrics(MetricsRegistry metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
     }
 
     /** Use {@code channel} (not closed by the client) instead of dialling the configured address. */

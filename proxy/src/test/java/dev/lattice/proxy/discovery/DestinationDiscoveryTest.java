@@ -9,6 +9,9 @@ import dev.lattice.control.store.InMemoryStore;
 import dev.lattice.control.store.MeshKeys;
 import dev.lattice.control.store.Service;
 import dev.lattice.control.store.Workload;
+import dev.lattice.proxy.metrics.MetricsRegistry;
+import dev.lattice.proxy.testing.MetricsText;
+import dev.lattice.proxy.testing.TestApp;
 import dev.lattice.proxy.transport.OrigDstAddr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +31,7 @@ class DestinationDiscoveryTest {
   private final InMemoryStore store = new InMemoryStore();
   private DestinationServer server;
   private DestinationDiscovery discovery;
+  private final MetricsRegistry metrics = new MetricsRegistry();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -41,7 +45,7 @@ class DestinationDiscoveryTest {
         service("legacy-svc", "10.96.0.12", 80, 8080)));
     server = DestinationServer.start(new DestinationServer.Config(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), DestinationConfig.defaults()), store);
-    discovery = DestinationDiscovery.connect("127.0.0.1", server.address().getPort(), "{\"ns\":\"shop\"}");
+    discovery = DestinationDiscovery.connect("127.0.0.1", server.address().getPort(), "{\"ns\":\"shop\"}", metrics);
   }
 
   @AfterEach
@@ -74,6 +78,42 @@ class DestinationDiscoveryTest {
       targets.add(e.target().toString());
     }
     assertThat(targets).containsExactlyInAnyOrder("10.42.0.5:8080", "10.42.0.6:8080");
+  }
+
+  @Test
+  void watchesCountAsControlRequestsAnsweredWhenTheirFirstUpdateArrives() throws Exception {
+    Map<String, String> addr = Map.of("addr", "127.0.0.1:" + server.address().getPort(), "tls", "disabled");
+
+    resolve(discovery, "10.96.0.10", 80);
+    resolve(discovery, "10.96.0.11", 5432);
+
+    assertThat(MetricsText.sum(metrics, "control_request_total", addr)).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(MetricsText.sum(metrics, "control_response_latency_ms_count", addr)).isEqualTo(2));
+    assertThat(MetricsText.sum(metrics, "control_response_total", addr)).as("both watches are still open").isZero();
+
+    discovery.close();
+    discovery = null;
+    // The cancelled calls close asynchronously: the count must stay at zero after they have.
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(MetricsText.sum(metrics, "control_response_total", addr))
+            .as("watches the proxy ends itself have no outcome").isZero());
+  }
+
+  @Test
+  void anUnreachableDestinationServiceCountsUnavailableResponses() throws Exception {
+    MetricsRegistry registry = new MetricsRegistry();
+    int nobody = TestApp.freePort();
+    DestinationDiscovery down = DestinationDiscovery.connect("127.0.0.1", nobody, "", registry);
+    try {
+      Endpoint e = resolve(down, "10.96.0.10", 80);
+
+      assertThat(e.meshed()).as("forwarded as is while the control plane is away").isEmpty();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(MetricsText.sum(registry, "control_response_total",
+          Map.of("addr", "127.0.0.1:" + nobody, "classification", "failure", "error", "unavailable"))).isGreaterThanOrEqualTo(1));
+    } finally {
+      down.close();
+    }
   }
 
   @Test
