@@ -59,6 +59,10 @@ public final class ControlMetrics {
     };
   }
 
+  private static boolean madeUpByTheClient(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+
   private final class CountedCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
     private final Labels labels;
     private final Counter requestTotal;
@@ -97,10 +101,8 @@ public final class ControlMetrics {
             return;
           }
           // A trailers-only answer (an error status straight away) is an answer too, unless the
-          // status comes from the client side: no connection, or cancelled before anything came.
-          boolean fromService = answered || !(status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED
-              || status.getCode() == Status.Code.DEADLINE_EXCEEDED);
-          if (fromService) {
+          // status is one the client side makes up: no connection, cancelled, out of time.
+          if (answered || !madeUpByTheClient(status.getCode())) {
             answered();
             responses.labels(labels.and("status_code", "200",
                 "classification", status.isOk() ? "success" : "failure",
