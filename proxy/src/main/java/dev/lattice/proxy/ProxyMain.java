@@ -19,6 +19,9 @@ import dev.lattice.proxy.identity.IdentityConfig;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.listen.FixedOriginalDestination;
 import dev.lattice.proxy.metrics.BuildInfo;
+import dev.lattice.proxy.log.LogFilter;
+import dev.lattice.proxy.log.ProxyLogProvider;
+import dev.lattice.proxy.log.ProxyLogs;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.metrics.ProcessMetrics;
 import dev.lattice.proxy.policy.InboundAuthorizer;
@@ -49,6 +52,15 @@ public final class ProxyMain {
   private ProxyMain() {}
 
   public static void main(String[] args) {
+    // Before anything logs: the proxy's own SLF4J provider, whose levels LINKERD2_PROXY_LOG sets and
+    // /proxy-log-level changes while running. Chosen here rather than found on the class path, so
+    // the CLI and the tests that share these jars keep theirs. -Dslf4j.provider=… overrides it.
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", ProxyLogProvider.class.getName());
+      if (System.getProperty("slf4j.internal.verbosity") == null) {
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // not a line saying it did as told
+      }
+    }
     // Netty's allocator emits JFR events when JFR is available, which loads ~270 JFR and class-file
     // classes into every proxy (~1 MB of metaspace) for recordings nobody takes. Set before any Netty
     // class initialises; -Dio.netty.jfr.enabled=true brings them back.
@@ -76,6 +88,7 @@ public final class ProxyMain {
       System.exit(2);
       return;
     }
+    ProxyLogs.process().filter(setup.log());
     Clock clock = Clock.systemUTC();
     MetricsRegistry metrics = new MetricsRegistry();
     ProcessMetrics.register(metrics);
@@ -152,8 +165,10 @@ public final class ProxyMain {
    *     context token sent on each lookup ({@value #DESTINATION_CONTEXT})
    */
   record Setup(ProxyConfig proxy, Optional<IdentityConfig> identity, AdminConfig admin, Optional<PolicyConfig> policy,
-      Optional<HostAndPort> destination, String destinationContext) {
+      Optional<HostAndPort> destination, String destinationContext, LogFilter log) {
     static final String DESTINATION_CONTEXT = "LINKERD2_PROXY_DESTINATION_CONTEXT";
+    /** Without LINKERD2_PROXY_LOG: everything at info, as before the filter existed. */
+    static final LogFilter DEFAULT_LOG = LogFilter.parse("info");
 
     /** Throws one {@link ConfigException} listing every problem of every feature. */
     static Setup parse(Map<String, String> env) {
@@ -181,6 +196,7 @@ public final class ProxyMain {
         policy = PolicyConfig.from(reader);
       }
       Optional<HostAndPort> destination = reader.parse(ProxyEnv.DESTINATION_SVC_ADDR, HostAndPort::parse);
+      LogFilter log = reader.parse(ProxyEnv.LOG, LogFilter::parse).orElse(DEFAULT_LOG);
       try {
         reader.throwIfInvalid();
       } catch (InvalidEnvException e) {
@@ -190,7 +206,7 @@ public final class ProxyMain {
         throw new ConfigException(problems);
       }
       return new Setup(proxy, identity, admin.orElseThrow(), policy, destination,
-          reader.get(DESTINATION_CONTEXT).orElse(""));
+          reader.get(DESTINATION_CONTEXT).orElse(""), log);
     }
   }
 

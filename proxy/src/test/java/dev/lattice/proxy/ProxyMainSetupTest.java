@@ -16,12 +16,13 @@ class ProxyMainSetupTest {
         "LINKERD2_PROXY_IDENTITY_SVC_ADDR", "127.0.0.1:8080",                 // identity: name, anchors, token missing
         "LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED", "maybe",                   // admin
         "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY", "everyone",                   // policy
+        "LINKERD2_PROXY_LOG", "warn,linkerd=loud",                             // logging
         "LATTICE_PROXY_SOURCE_IP", "not-an-ip")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
             .contains("LINKERD2_PROXY_INBOUND_DETECT_TIMEOUT", "LATTICE_PROXY_SOURCE_IP",
                 "LINKERD2_PROXY_IDENTITY_LOCAL_NAME: is required", "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS: is required",
                 "LINKERD2_PROXY_IDENTITY_TOKEN_FILE: is required", "LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED",
-                "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY"));
+                "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY", "LINKERD2_PROXY_LOG", "'loud' is not a level"));
   }
 
   @Test

@@ -22,13 +22,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@link ProxyMain} processes with sidecar-sized heaps (-Xmx64m, so direct memory is capped at
  * 64 MB too): 100 MB bodies must stream through without being held, and SIGTERM must drain.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyMainTest {
   static final long HUNDRED_MB = 100L * 1024 * 1024;
 
@@ -84,6 +88,27 @@ class ProxyMainTest {
   }
 
   @Test
+  @Order(1)
+  void theLogFilterChangesWhileTheProxyRuns() throws Exception {
+    String admin = "http://127.0.0.1:" + adminPort + "/proxy-log-level";
+    assertThat(Processes.run("curl", "-sS", admin).out()).isEqualTo("info");
+
+    Processes.Result set = Processes.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT",
+        "--data-binary", "info,dev.lattice.proxy.admin=debug", admin);
+    assertThat(set.out()).isEqualTo("204");
+    assertThat(Processes.run("curl", "-sS", admin).out()).isEqualTo("info,dev.lattice.proxy.admin=debug");
+
+    // A client that resets its admin connection is logged at debug only: now it shows.
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", adminPort)) {
+      s.getOutputStream().write("GET /met".getBytes(StandardCharsets.US_ASCII));
+      s.setSoLinger(true, 0);
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(a.lines).anyMatch(l -> l.contains("DEBUG dev.lattice.proxy.admin.AdminHandler - admin connection from")));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // it stops proxy A
   void sigtermDrainsTheInFlightResponseThenExits() throws Exception {
     long n = 30L * 1024 * 1024;
     // ~3 s at 10 MB/s: SIGTERM lands mid-response, which must still complete.

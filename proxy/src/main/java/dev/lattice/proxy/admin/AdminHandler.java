@@ -1,5 +1,7 @@
 package dev.lattice.proxy.admin;
 
+import dev.lattice.proxy.log.LogFilter;
+import dev.lattice.proxy.log.ProxyLogs;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -43,9 +45,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Runnable onShutdown;
   private final boolean shutdownEnabled;
   private final EnvJson envJson;
+  private final ProxyLogs logs;
 
   AdminHandler(MetricsRegistry metrics, Readiness readiness, Runnable onShutdown, boolean shutdownEnabled,
-      Map<String, String> env) {
+      Map<String, String> env, ProxyLogs logs) {
+    this.logs = logs;
     this.metrics = metrics;
     this.readiness = readiness;
     this.onShutdown = onShutdown;
@@ -74,6 +78,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         shutdownRequested = reply.status().equals(HttpResponseStatus.OK);
       }
       case "/env.json" -> reply = envJson.respond(request, uri);
+      case "/proxy-log-level" -> reply = logLevel(ctx.channel().remoteAddress(), request);
       default -> reply = new Reply(HttpResponseStatus.NOT_FOUND, null, new byte[0], null, null);
     }
     var future = write(ctx, reply, HttpUtil.isKeepAlive(request));
@@ -111,6 +116,32 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     log.info("Shutdown requested through the admin server");
     return Reply.text(HttpResponseStatus.OK, "shutdown\n");
+  }
+
+  /**
+   * §10: GET shows the log filter, PUT replaces it (204; 400 naming what is wrong), from loopback
+   * only. The new filter applies at once to every logger.
+   */
+  private Reply logLevel(SocketAddress remote, FullHttpRequest request) {
+    HttpMethod method = request.method();
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.PUT)) {
+      return Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n").allow("GET, PUT");
+    }
+    if (!isLoopback(remote)) {
+      return Reply.text(HttpResponseStatus.FORBIDDEN, NOT_LOCALHOST);
+    }
+    if (method.equals(HttpMethod.GET)) {
+      return Reply.text(HttpResponseStatus.OK, logs.filter().text());
+    }
+    String wanted = request.content().toString(StandardCharsets.UTF_8);
+    try {
+      LogFilter next = LogFilter.parse(wanted);
+      logs.filter(next);
+      log.info("Log filter set to '{}' through the admin server", next.text());
+      return new Reply(HttpResponseStatus.NO_CONTENT, null, new byte[0], null, null);
+    } catch (IllegalArgumentException e) {
+      return Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+    }
   }
 
   static boolean isLoopback(SocketAddress remote) {

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.admin;
 
+import dev.lattice.proxy.log.ProxyLogs;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -56,7 +57,7 @@ public final class AdminServer implements AutoCloseable {
   private AdminServer(Builder builder) {
     this.config = builder.config;
     this.handler = new AdminHandler(builder.metrics, builder.readiness, builder.onShutdown,
-        config.shutdownEndpointEnabled(), builder.env);
+        config.shutdownEndpointEnabled(), builder.env, builder.logs);
   }
 
   public static Builder builder(AdminConfig config) {
@@ -141,6 +142,7 @@ public final class AdminServer implements AutoCloseable {
     private Readiness readiness = () -> false;
     private Runnable onShutdown = () -> {};
     private Map<String, String> env = Map.of();
+    private ProxyLogs logs = ProxyLogs.process();
 
     private Builder(AdminConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -170,6 +172,12 @@ public final class AdminServer implements AutoCloseable {
     /** What {@code /env.json} shows: normally {@link System#getenv()}. Empty by default. */
     public Builder env(Map<String, String> env) {
       this.env = Map.copyOf(env);
+      return this;
+    }
+
+    /** What {@code /proxy-log-level} shows and changes: the process's loggers by default. */
+    public Builder logs(ProxyLogs logs) {
+      this.logs = Objects.requireNonNull(logs, "logs");
       return this;
     }
 

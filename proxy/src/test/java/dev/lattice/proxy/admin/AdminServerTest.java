@@ -93,7 +93,7 @@ class AdminServerTest {
   @Test
   void unknownPathsAre404WithAnEmptyBody() throws Exception {
     start(true);
-    for (String path : new String[] {"/", "/metricsx", "/ready/", "/proxy-log-level", "/../etc/passwd"}) {
+    for (String path : new String[] {"/", "/metricsx", "/ready/", "/proxy-log-level/", "/../etc/passwd"}) {
       HttpResponse<byte[]> response = get(path);
       assertThat(response.statusCode()).as(path).isEqualTo(404);
       assertThat(response.body()).as(path).isEmpty();
