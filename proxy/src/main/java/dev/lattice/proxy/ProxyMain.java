@@ -1,5 +1,6 @@
 package dev.lattice.proxy;
 
+import dev.lattice.api.LogFilter;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.proxy.admin.AdminConfig;
 import dev.lattice.proxy.admin.AdminServer;
@@ -18,10 +19,9 @@ import dev.lattice.proxy.identity.IdentityClient;
 import dev.lattice.proxy.identity.IdentityConfig;
 import dev.lattice.proxy.identity.StaticCredentialSource;
 import dev.lattice.proxy.listen.FixedOriginalDestination;
-import dev.lattice.proxy.metrics.BuildInfo;
-import dev.lattice.proxy.log.LogFilter;
 import dev.lattice.proxy.log.ProxyLogProvider;
 import dev.lattice.proxy.log.ProxyLogs;
+import dev.lattice.proxy.metrics.BuildInfo;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import dev.lattice.proxy.metrics.ProcessMetrics;
 import dev.lattice.proxy.policy.InboundAuthorizer;

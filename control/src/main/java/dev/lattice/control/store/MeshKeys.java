@@ -17,6 +17,8 @@ public final class MeshKeys {
   public static final String DEFAULT_INBOUND_POLICY = "config.linkerd.io/default-inbound-policy";
   /** On a pod or namespace: ports on which an unauthenticated default becomes its authenticated variant. */
   public static final String REQUIRE_IDENTITY_INBOUND_PORTS = "config.linkerd.io/proxy-require-identity-inbound-ports";
+  /** On a pod: the proxy's log filter ({@code LINKERD2_PROXY_LOG}), e.g. {@code warn,linkerd=debug}. */
+  public static final String PROXY_LOG_LEVEL = "config.linkerd.io/proxy-log-level";
   /**
    * The namespace annotations a workload takes when it is created, as the injector copies them onto a
    * pod (spec/policy.md §1.2, §1.4); later namespace edits do not reach existing workloads.

@@ -1,6 +1,8 @@
 package dev.lattice.local.mesh;
 
+import dev.lattice.api.LogFilter;
 import dev.lattice.control.policy.PolicyIndex;
+import dev.lattice.control.store.MeshKeys;
 import dev.lattice.local.netns.Cidr;
 import dev.lattice.policy.DefaultPolicy;
 import java.io.IOException;
@@ -120,6 +122,14 @@ public final class MeshFile {
       // Linkerd's injector would warn and run the cluster default; a local file can simply be fixed.
       problems.add(at + ".annotations." + PolicyIndex.DEFAULT_POLICY_KEY + ": invalid value \"" + defaultPolicy
           + "\" (expected one of " + DefaultPolicy.spellings() + ")");
+    }
+    String logLevel = annotations.get(MeshKeys.PROXY_LOG_LEVEL);
+    if (logLevel != null) {
+      try {
+        LogFilter.parse(logLevel);
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ".annotations." + MeshKeys.PROXY_LOG_LEVEL + ": " + e.getMessage());
+      }
     }
     return new WorkloadSpec(name, namespace == null ? "default" : namespace, account == null ? name : account,
         meshed, ports, labels, command, env, annotations);

@@ -3,6 +3,7 @@ package dev.lattice.local.supervise;
 import dev.lattice.api.Ports;
 import dev.lattice.api.ProxyEnv;
 import dev.lattice.control.policy.PolicyIndex;
+import dev.lattice.control.store.MeshKeys;
 import dev.lattice.local.mesh.MeshLayout;
 import dev.lattice.local.mesh.MeshResources;
 import dev.lattice.local.proxyinit.ProxyInitConfig;
@@ -98,6 +99,10 @@ public final class ProxyLaunch {
       // Watched from start-up, so the first connection to an app port need not wait for its policy.
       env.put(ProxyEnv.INBOUND_PORTS, workload.spec().ports().stream().map(String::valueOf)
           .collect(java.util.stream.Collectors.joining(",")));
+    }
+    String logLevel = workload.spec().annotations().get(MeshKeys.PROXY_LOG_LEVEL);
+    if (logLevel != null) {
+      env.put(ProxyEnv.LOG, logLevel); // as the injector does with the annotation
     }
     env.put("LINKERD2_PROXY_CORES", "1");
     env.put(ProxyEnv.SHUTDOWN_GRACE_PERIOD, "2s");

@@ -45,6 +45,23 @@ class WorkloadAnnotationsTest {
   }
 
   @Test
+  void theProxyLogLevelAnnotationBecomesTheProxysLogFilterAndABadOneIsRejected() {
+    String withLog = MESH.replace("annotations: {config.linkerd.io/default-inbound-policy: cluster-authenticated}",
+        "annotations: {config.linkerd.io/proxy-log-level: 'warn,linkerd=debug'}");
+    MeshLayout layout = MeshLayout.of("t1", MeshFile.parse(withLog));
+    Path any = Path.of("/nonexistent");
+
+    assertThat(ProxyLaunch.env(layout, layout.workloads().getFirst(), "anchors", any, any))
+        .containsEntry(ProxyEnv.LOG, "warn,linkerd=debug")
+        .containsEntry(ProxyEnv.INBOUND_IPS, layout.workloads().getFirst().address().getHostAddress());
+    assertThat(ProxyLaunch.env(layout, layout.workloads().get(1), "anchors", any, any)).doesNotContainKey(ProxyEnv.LOG);
+
+    assertThatThrownBy(() -> MeshFile.parse(withLog.replace("linkerd=debug", "linkerd=loud")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("workloads[0].annotations.config.linkerd.io/proxy-log-level: 'loud' is not a level");
+  }
+
+  @Test
   void anInvalidDefaultPolicyIsRejectedNamingTheField() {
     assertThatThrownBy(() -> MeshFile.parse(MESH.replace("cluster-authenticated", "all_authenticated")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,6 +1,6 @@
 package dev.lattice.proxy.admin;
 
-import dev.lattice.proxy.log.LogFilter;
+import dev.lattice.api.LogFilter;
 import dev.lattice.proxy.log.ProxyLogs;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.log;
 
+import dev.lattice.api.LogFilter;
 import java.io.PrintStream;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;

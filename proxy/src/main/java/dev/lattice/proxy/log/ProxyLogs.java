@@ -1,5 +1,6 @@
 package dev.lattice.proxy.log;
 
+import dev.lattice.api.LogFilter;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,7 @@ package dev.lattice.proxy.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.proxy.log.LogFilter;
+import dev.lattice.api.LogFilter;
 import dev.lattice.proxy.log.ProxyLogs;
 import dev.lattice.proxy.metrics.MetricsRegistry;
 import io.netty.buffer.ByteBuf;

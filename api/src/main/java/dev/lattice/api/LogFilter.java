@@ -1,4 +1,4 @@
-package dev.lattice.proxy.log;
+package dev.lattice.api;
 
 import java.util.ArrayList;
 import java.util.Comparator;

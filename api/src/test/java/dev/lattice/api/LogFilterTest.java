@@ -1,9 +1,9 @@
-package dev.lattice.proxy.log;
+package dev.lattice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lattice.proxy.log.LogFilter.Level;
+import dev.lattice.api.LogFilter.Level;
 import org.junit.jupiter.api.Test;
 
 class LogFilterTest {
