@@ -32,7 +32,14 @@ public final class ProxyLogs implements ILoggerFactory {
 
   @Override
   public Logger getLogger(String name) {
-    return loggers.computeIfAbsent(name, n -> new ProxyLogger(n, filter.levelFor(n), out));
+    ProxyLogger known = loggers.get(name);
+    if (known != null) {
+      return known;
+    }
+    // Under the filter's lock: a logger made while the filter changes gets the new level.
+    synchronized (this) {
+      return loggers.computeIfAbsent(name, n -> new ProxyLogger(n, filter.levelFor(n), out));
+    }
   }
 
   public LogFilter filter() {
