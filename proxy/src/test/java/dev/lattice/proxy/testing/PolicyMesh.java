@@ -276,10 +276,20 @@ public final class PolicyMesh implements AutoCloseable {
    * NO_ERROR (RFC 9113 §8.1: the client may stop sending, and must not discard the response). curl
    * 7.88 fails with exit code 92 when that reset reaches it before it has sent its body, although it
    * has the whole response: a race in the client, which a warmed-up proxy wins now and then. So
-   * exit code 92 is accepted here, but only with the response's status line already printed.
+   * exit code 92 is accepted here with the response's status line already printed; without it
+   * (curl gave up before printing what it had received) the request is made again, up to three
+   * times, and {@link Curl#attempts()} says how many the proxy saw.
    */
   public Curl curlPlainAnsweredEarly(String sourceIp, String method, String path, String... extra) {
-    return Curl.run(plainArgs(sourceIp, method, path, extra), true);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Curl.run(plainArgs(sourceIp, method, path, extra), true).attempts(attempt);
+      } catch (Curl.LostAnswer lost) {
+        if (attempt == 3) {
+          throw new AssertionError("curl lost the answer three times: " + lost.getMessage());
+        }
+      }
+    }
   }
 
   private List<String> plainArgs(String sourceIp, String method, String path, String... extra) {
@@ -332,15 +342,29 @@ public final class PolicyMesh implements AutoCloseable {
   }
 
   /** What curl printed: the status code and the response headers (names lower-cased). */
-  public record Curl(int status, Map<String, String> headers, String raw) {
+  public record Curl(int status, Map<String, String> headers, String raw, int attempts) {
     /** Exit code 92: curl's "stream error in the HTTP/2 framing layer". */
     private static final int CURL_HTTP2_STREAM = 92;
+
+    /** curl's early-answer race, lost before it printed anything. */
+    static final class LostAnswer extends RuntimeException {
+      LostAnswer(String message) {
+        super(message);
+      }
+    }
+
+    Curl attempts(int n) {
+      return new Curl(status, headers, raw, n);
+    }
 
     static Curl run(List<String> args, boolean answeredEarly) {
       List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null", "-D", "-", "--max-time", "20"));
       cmd.addAll(args);
       Processes.Result r = Processes.run(cmd, null, 60);
       boolean earlyAnswerRace = answeredEarly && r.exit() == CURL_HTTP2_STREAM && r.out().startsWith("HTTP/2 ");
+      if (answeredEarly && r.exit() == CURL_HTTP2_STREAM && r.out().isEmpty()) {
+        throw new LostAnswer(r.err());
+      }
       if (r.exit() != 0 && !earlyAnswerRace) {
         throw new AssertionError("curl failed (" + r.exit() + "): " + r.err());
       }
@@ -355,7 +379,7 @@ public final class PolicyMesh implements AutoCloseable {
           headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
         }
       }
-      return new Curl(status, headers, r.out());
+      return new Curl(status, headers, r.out(), 1);
     }
   }
 
