@@ -41,7 +41,8 @@ public record ProxyConfig(
     int inboundMaxInFlight,
     int outboundMaxInFlight,
     Duration metricsRetainIdle,
-    Set<InetAddress> inboundIps) {
+    Set<InetAddress> inboundIps,
+    boolean outboundInformationalHeaders) {
 
   /** Linkerd's chart default opaque ports: SMTP, MySQL, Galera SST, PostgreSQL, Redis, ES transport, memcached. */
   public static final Set<Integer> DEFAULT_OPAQUE_PORTS = Set.of(25, 587, 3306, 4444, 5432, 6379, 9300, 11211);
@@ -62,6 +63,8 @@ public record ProxyConfig(
   public static final String OUTBOUND_MAX_IN_FLIGHT = "LINKERD2_PROXY_OUTBOUND_MAX_IN_FLIGHT";
   /** How long the TCP and HTTP series of a label set outlive the last connection counted under it. */
   public static final String METRICS_RETAIN_IDLE = "LINKERD2_PROXY_METRICS_RETAIN_IDLE";
+  /** {@code true}: the outbound does not tell its application why it failed ({@code l5d-proxy-error}). */
+  public static final String OUTBOUND_DISABLE_INFORMATIONAL_HEADERS = "LINKERD2_PROXY_OUTBOUND_DISABLE_INFORMATIONAL_HEADERS";
 
   // Lattice-only variables.
   /** PEM certificate chain (leaf first) of this proxy, while no identity client runs. */
@@ -140,11 +143,12 @@ public record ProxyConfig(
     int inMaxInFlight = r.integer(INBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
     int outMaxInFlight = r.integer(OUTBOUND_MAX_IN_FLIGHT, heapBudget, 1, 1_000_000);
     Duration retainIdle = r.duration(METRICS_RETAIN_IDLE, Duration.ofMinutes(10));
+    boolean informational = !r.bool(OUTBOUND_DISABLE_INFORMATIONAL_HEADERS, false);
     r.finish();
     return new ProxyConfig(inbound, outbound, admin, inDetect, outDetect, inConnect, outConnect, outIdle,
         inPoolIdle, outPoolIdle, opaque, grace,
         threads, identity, discovery, origDst, source, maxConnections, inMaxInFlight, outMaxInFlight,
-        retainIdle, inboundIps);
+        retainIdle, inboundIps, informational);
   }
 
   private static Optional<InetAddress> ipLiteral(EnvReader r, String variable, String ip, String example) {

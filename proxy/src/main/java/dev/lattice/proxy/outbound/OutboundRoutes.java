@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * version, rides the peer's shared HTTP/2 connection, and a peer's {@code l5d-proxy-error} is
  * removed so the app only ever sees errors from its own proxy. To an unmeshed endpoint requests
  * keep their version: HTTP/1 on a pooled HTTP/1.1 connection, HTTP/2 on one h2c connection, both
- * in plaintext. Either way the proxy explains its own errors to the app, and requests are counted
+ * in plaintext. Either way the proxy explains its own errors to the app (unless
+ * {@code LINKERD2_PROXY_OUTBOUND_DISABLE_INFORMATIONAL_HEADERS} says not to), and requests are counted
  * per {@code authority}.
  *
  * @param http1 where requests sent as HTTP/1 go
@@ -28,23 +29,27 @@ import java.util.function.Supplier;
  * @param serverId the identity the destination proves ({@code null}: not meshed), for {@code l5d-require-id}
  * @param targets this connection's request series
  * @param errors the outbound side's error counters
+ * @param explainErrors whether the proxy's own errors carry {@code l5d-proxy-error} to the application
+ *     (unless {@code LINKERD2_PROXY_OUTBOUND_DISABLE_INFORMATIONAL_HEADERS})
  */
 record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrades, boolean stripPeerErrors,
-    String serverId, AuthorityTargets targets, InFlightLimit inFlight, ErrorMetrics errors) implements HttpRoutes {
+    String serverId, AuthorityTargets targets, InFlightLimit inFlight, ErrorMetrics errors, boolean explainErrors)
+    implements HttpRoutes {
 
   /**
    * Every request upgraded onto the peer proxy's HTTP/2 connection, except one asking to switch
    * protocols: that goes as HTTP/1 on an mTLS connection of its own ({@code upgrades}).
    */
   static OutboundRoutes meshed(H2Upstream peer, IdentityName serverId, Supplier<Upstream> upgrades, AuthorityTargets targets,
-      InFlightLimit inFlight, ErrorMetrics errors) {
-    return new OutboundRoutes(peer, peer, upgrades, true, serverId.value(), targets, inFlight, errors);
+      InFlightLimit inFlight, ErrorMetrics errors, boolean explainErrors) {
+    return new OutboundRoutes(peer, peer, upgrades, true, serverId.value(), targets, inFlight, errors, explainErrors);
   }
 
   /** Requests in their own version, straight to the destination. */
   static OutboundRoutes unmeshed(PlainUpstreams.Target destination, AuthorityTargets targets, InFlightLimit inFlight,
-      ErrorMetrics errors) {
-    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, null, targets, inFlight, errors);
+      ErrorMetrics errors, boolean explainErrors) {
+    return new OutboundRoutes(destination.http1(), destination.http2(), null, false, null, targets, inFlight, errors,
+        explainErrors);
   }
 
   @Override
@@ -89,10 +94,6 @@ record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrade
     errors.http(kind);
   }
 
-  @Override
-  public boolean explainErrors() {
-    return true;
-  }
 
   /** Requests whose authority is not known. */
   @Override

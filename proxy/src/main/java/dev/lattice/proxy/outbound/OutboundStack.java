@@ -147,8 +147,9 @@ public final class OutboundStack extends ChannelInitializer<Channel> {
     client.closeFuture().addListener(f -> targets.release());
     return endpoint.meshed().isPresent()
         ? OutboundRoutes.meshed(peers.http2(endpoint, dst, client), endpoint.meshed().get().identity(), upgradesTo(endpoint, dst),
-            targets, inFlight, errors)
-        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight, errors);
+            targets, inFlight, errors, config.outboundInformationalHeaders())
+        : OutboundRoutes.unmeshed(plain.of(endpoint.target().address(), dst, client), targets, inFlight, errors,
+            config.outboundInformationalHeaders());
   }
 
   private void forward(Channel ch, Endpoint endpoint) {
