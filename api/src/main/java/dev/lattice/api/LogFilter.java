@@ -30,6 +30,9 @@ public record LogFilter(String text, Level fallback, List<Directive> directives)
   private static final Map<String, String> ALIASES =
       Map.of("linkerd", "dev.lattice", "linkerd2_proxy", "dev.lattice", "lattice", "dev.lattice");
 
+  /** Without a filter: everything at {@code info}. */
+  public static final LogFilter DEFAULT = parse("info");
+
   public LogFilter {
     directives = List.copyOf(directives);
   }

@@ -167,8 +167,6 @@ public final class ProxyMain {
   record Setup(ProxyConfig proxy, Optional<IdentityConfig> identity, AdminConfig admin, Optional<PolicyConfig> policy,
       Optional<HostAndPort> destination, String destinationContext, LogFilter log) {
     static final String DESTINATION_CONTEXT = "LINKERD2_PROXY_DESTINATION_CONTEXT";
-    /** Without LINKERD2_PROXY_LOG: everything at info, as before the filter existed. */
-    static final LogFilter DEFAULT_LOG = LogFilter.parse("info");
 
     /** Throws one {@link ConfigException} listing every problem of every feature. */
     static Setup parse(Map<String, String> env) {
@@ -196,7 +194,7 @@ public final class ProxyMain {
         policy = PolicyConfig.from(reader);
       }
       Optional<HostAndPort> destination = reader.parse(ProxyEnv.DESTINATION_SVC_ADDR, HostAndPort::parse);
-      LogFilter log = reader.parse(ProxyEnv.LOG, LogFilter::parse).orElse(DEFAULT_LOG);
+      LogFilter log = reader.parse(ProxyEnv.LOG, LogFilter::parse).orElse(LogFilter.DEFAULT);
       try {
         reader.throwIfInvalid();
       } catch (InvalidEnvException e) {

@@ -21,7 +21,9 @@ import io.netty.util.AsciiString;
  * that carries the mark is sent to the application as HTTP/1 and its response is marked.
  */
 final class Exchange implements ResponseListener {
+  private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
+  private static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
 
   private final Downstream down;
   private final HttpRoutes routes;
@@ -76,7 +78,7 @@ final class Exchange implements ResponseListener {
       markOrigProto = AsciiString.of(origProto).startsWith("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
       sendH1 = true;
     }
-    ProxyErrors.Refusal refusal = routes.refuse(head);
+    ProxyErrors.Refusal refusal = routes.refuse(head, grpc);
     if (refusal != null) {
       if (refusal.closeConnection()) {
         keepAlive = false;
@@ -193,10 +195,7 @@ final class Exchange implements ResponseListener {
       source.consumed(n);
       return;
     }
-    if (!latencyCounted) {
-      latencyCounted = true;
-      metrics.responseLatency(status, System.nanoTime() - startNanos);
-    }
+    countLatencyOnce(status);
     down.responseData(data, endOfStream, source);
     if (endOfStream) {
       complete();
@@ -302,18 +301,24 @@ final class Exchange implements ResponseListener {
 
   /** One response ended with {@code statusCode}; its latency is counted here if no data came first. */
   private void countResponse(int statusCode) {
+    countLatencyOnce(statusCode);
+    metrics.response(statusCode, grpcStatus);
+  }
+
+  /** response_latency_ms: at the response's first data, or at its end when it has none. */
+  private void countLatencyOnce(int statusCode) {
     if (!latencyCounted) {
       latencyCounted = true;
       metrics.responseLatency(statusCode, System.nanoTime() - startNanos);
     }
-    metrics.response(statusCode, grpcStatus);
   }
 
   private boolean isGrpc(Http2Headers head) {
     if (!down.isHttp2()) {
       return false;
     }
-    return ProxyErrors.looksLikeGrpc(head);
+    CharSequence type = head.get(CONTENT_TYPE);
+    return type != null && AsciiString.regionMatches(type, false, 0, APPLICATION_GRPC, 0, APPLICATION_GRPC.length());
   }
 
   /** Ends the request's count against the in-flight limit (once, whichever way the exchange ends). */

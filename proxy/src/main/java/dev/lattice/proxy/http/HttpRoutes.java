@@ -58,9 +58,10 @@ public interface HttpRoutes {
   /**
    * Why {@code request} is answered here instead of forwarded (e.g. an authorization denial), or
    * {@code null} to forward it. Called once per request, on the event loop, before its body; it
-   * must not block. Forwards everything by default.
+   * must not block. {@code grpc}: the request is gRPC (HTTP/2 with a gRPC content type), so a
+   * refusal that does not decide otherwise answers in gRPC's terms. Forwards everything by default.
    */
-  default ProxyErrors.Refusal refuse(Http2Headers request) {
+  default ProxyErrors.Refusal refuse(Http2Headers request, boolean grpc) {
     return null;
   }
 

@@ -1,11 +1,9 @@
 package dev.lattice.proxy.http;
 
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.timeout.TimeoutException;
-import io.netty.util.AsciiString;
 
 /**
  * The one place proxy failures become responses (§3.7): an HTTP status with an empty body, or for
@@ -13,8 +11,6 @@ import io.netty.util.AsciiString;
  * {@code l5d-proxy-error} when the stack says errors may explain themselves.
  */
 public final class ProxyErrors {
-  private static final AsciiString GRPC = AsciiString.cached("application/grpc");
-
   private ProxyErrors() {}
 
   /** A failure with its HTTP status and gRPC code. */
@@ -54,12 +50,6 @@ public final class ProxyErrors {
   public static Failure identityRequired(CharSequence required, String found) {
     return new Failure(HttpResponseStatus.BAD_GATEWAY, 14,
         "required id " + required + "; found " + (found == null ? "none" : found));
-  }
-
-  /** Whether a synthesized answer to {@code request} should be in gRPC's terms (its content type says gRPC). */
-  public static boolean looksLikeGrpc(Http2Headers request) {
-    CharSequence type = request.get(HttpHeaderNames.CONTENT_TYPE);
-    return type != null && AsciiString.regionMatches(type, false, 0, GRPC, 0, GRPC.length());
   }
 
   /** A failure that happened after connecting: the upstream went away before answering. */

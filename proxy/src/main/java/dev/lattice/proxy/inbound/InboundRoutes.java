@@ -36,7 +36,7 @@ record InboundRoutes(AppUpstreams apps, int port, Optional<IdentityName> client,
 
   /** Policy: each request is authorized against the port's policy at that instant. */
   @Override
-  public ProxyErrors.Refusal refuse(Http2Headers request) {
+  public ProxyErrors.Refusal refuse(Http2Headers request, boolean grpc) {
     return authorization.refuse(request);
   }
 

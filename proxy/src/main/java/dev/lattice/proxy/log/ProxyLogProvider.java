@@ -18,7 +18,7 @@ public final class ProxyLogProvider implements SLF4JServiceProvider {
 
   @Override
   public ILoggerFactory getLoggerFactory() {
-    return ProxyLogs.PROCESS;
+    return ProxyLogs.process();
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  */
 public final class ProxyLogs implements ILoggerFactory {
   /** The instance SLF4J uses in the proxy process ({@link ProxyLogProvider}). */
-  static final ProxyLogs PROCESS = new ProxyLogs(LogFilter.parse("info"), System.err);
+  private static final ProxyLogs PROCESS = new ProxyLogs(LogFilter.DEFAULT, System.err);
 
   private final Map<String, ProxyLogger> loggers = new ConcurrentHashMap<>();
   private final PrintStream out;

@@ -35,10 +35,6 @@ public final class ErrorMetrics {
     Kind(String label) {
       this.label = label;
     }
-
-    public String label() {
-      return label;
-    }
   }
 
   private final Family<Counter> http;

@@ -80,20 +80,19 @@ record OutboundRoutes(Upstream http1, Upstream http2, Supplier<Upstream> upgrade
    * parse: the guarantee the application asked for would silently not hold).
    */
   @Override
-  public ProxyErrors.Refusal refuse(Http2Headers request) {
+  public ProxyErrors.Refusal refuse(Http2Headers request, boolean grpc) {
     CharSequence required = request.getAndRemove(MeshHeaders.REQUIRE_ID);
     if (required == null || (serverId != null && AsciiString.contentEquals(serverId, required))) {
       return null;
     }
     errors.http(ErrorMetrics.Kind.IDENTITY_REQUIRED);
-    return new ProxyErrors.Refusal(ProxyErrors.identityRequired(required, serverId), ProxyErrors.looksLikeGrpc(request), true);
+    return new ProxyErrors.Refusal(ProxyErrors.identityRequired(required, serverId), grpc, true);
   }
 
   @Override
   public void countError(ErrorMetrics.Kind kind) {
     errors.http(kind);
   }
-
 
   /** Requests whose authority is not known. */
   @Override

@@ -50,7 +50,7 @@ class H2ServerFaultTest {
       }
 
       @Override
-      public ProxyErrors.Refusal refuse(Http2Headers request) {
+      public ProxyErrors.Refusal refuse(Http2Headers request, boolean grpc) {
         // The second request is refused before any upstream is asked: the connection still works.
         return request.path().toString().equals("/refused")
             ? new ProxyErrors.Refusal(new ProxyErrors.Failure(
